@@ -1,0 +1,19 @@
+"""The JSON API (django-ninja): one router per app, thin over selectors and services."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from gbvms.api import geo, me
+from gbvms.api.auth import AUTH
+
+api = NinjaAPI(
+    title="GBVMS API",
+    version="1",
+    description="API of GBVMS. Authenticate with `Authorization: Bearer <token>` "
+    "(`manage.py create_token USERNAME`) or a browser session with CSRF.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("/geo", geo.router)
+api.add_router("", me.router)

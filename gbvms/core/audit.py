@@ -1,0 +1,85 @@
+"""Writing the access log. Called by the code that acts, inside its transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from gbvms.core.models import AccessLog
+
+# Field names whose values never go into the log, whatever the model.
+MASKED_FIELDS = {"password", "token", "token_hash", "key", "secret"}
+MASK = "•••"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    from django.conf import settings
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.AXES_IPWARE_PROXY_COUNT and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= settings.AXES_IPWARE_PROXY_COUNT:
+            return hops[-settings.AXES_IPWARE_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_action(
+    *,
+    action: str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    obj: models.Model | None = None,
+    object_kind: str = "",
+    object_id: str | int = "",
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    username: str = "",
+) -> AccessLog:
+    """Append one entry. ``action`` is namespaced: ``orgs.agency.created``, ``core.login``."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_kind = object_kind or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""
+    return AccessLog.objects.create(
+        actor=actor,
+        actor_username=(actor.get_username() if actor else username)[:150],
+        action=action,
+        object_kind=object_kind,
+        object_id=str(object_id),
+        ip=client_ip(request),
+        user_agent=user_agent,
+        reason=reason[:500],
+        changes=changes or {},
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Old/new pairs for changed fields, with secrets masked."""
+    changed: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in MASKED_FIELDS:
+            changed[name] = [MASK, MASK]
+        else:
+            changed[name] = [old, new]
+    return changed

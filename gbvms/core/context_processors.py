@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from gbvms.core import scoping
+
+
+def gbvms(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+
+    def can(permission: str) -> bool:
+        return scoping.has_permission(user, permission)
+
+    return {
+        "DEBUG_BANNER": settings.DEBUG,
+        "can_manage_orgs": can("orgs.manage"),
+        "can_view_orgs": can("orgs.view"),
+        "can_view_audit": can("audit.view"),
+    }

@@ -1,0 +1,70 @@
+"""The append-only access log: every login, failed login, administrative change and case read."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an access-log entry."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("the access log is append-only")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("the access log is append-only")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("the access log is append-only")
+
+
+class AccessLog(models.Model):
+    """One entry per action. Never updated or deleted (also enforced by database triggers)."""
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("hành động"), max_length=80, db_index=True)
+    object_kind = models.CharField(_("loại đối tượng"), max_length=80, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập")
+        verbose_name_plural = _("nhật ký truy cập")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_kind", "object_id"], name="accesslog_object"),
+            models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("the access log is append-only")

@@ -1,0 +1,70 @@
+"""TOTP second factor (django-otp): who must have one, enrolment and verification."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gbvms.core.audit import log_action
+
+
+def confirmed_device(user: Any) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def second_factor_required(user: Any) -> bool:
+    """True when one of the user's active roles is in GBVMS_2FA_REQUIRED_ROLES."""
+    required = set(settings.SECOND_FACTOR_REQUIRED_ROLES)
+    if user.is_superuser and "administrator" in required:
+        return True
+    return user.memberships.filter(is_active=True, role__in=required).exists()
+
+
+def pending_device(user: Any) -> TOTPDevice:
+    """The unconfirmed device being enrolled (created on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+def qr_svg_data_uri(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def secret_base32(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@transaction.atomic
+def twofactor_confirm(*, user: Any, token: str, request: HttpRequest) -> bool:
+    """Confirm enrolment with a first valid code; the session becomes verified."""
+    device = pending_device(user)
+    if not device.verify_token(token.strip()):
+        log_action(action="core.twofactor.enrol_failed", actor=user, request=request)
+        return False
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    log_action(action="core.twofactor.enrolled", actor=user, request=request, obj=device)
+    return True
+
+
+def twofactor_check(*, user: Any, token: str) -> TOTPDevice | None:
+    device = confirmed_device(user)
+    if device is not None and device.verify_token(token.strip()):
+        return device
+    return None

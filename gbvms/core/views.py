@@ -1,0 +1,106 @@
+"""Home, health check, roles documentation, access log and error pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from gbvms.core import scoping
+from gbvms.core.forms import AccessLogFilterForm
+from gbvms.core.models import AccessLog
+from gbvms.core.pagination import paginate, query_without_page
+from gbvms.core.roles import PERMISSIONS, ROLES
+from gbvms.orgs.selectors import memberships_of
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(memberships_of(request.user))
+    permissions = sorted(
+        {p for m in memberships for p in ROLES[m.role].permissions}
+        | (set(ROLES["administrator"].permissions) if request.user.is_superuser else set())
+    )
+    context = {
+        "memberships": memberships,
+        "permissions": [PERMISSIONS[p] for p in permissions],
+    }
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def roles_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/roles.html",
+        {"roles": list(ROLES.values()), "permissions": PERMISSIONS},
+    )
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    if not scoping.has_permission(request.user, "audit.view"):
+        raise PermissionDenied
+    form = AccessLogFilterForm(request.GET or None)
+    entries = scoping.scoped(request.user, "audit.view", AccessLog.objects.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action__startswith=data["action"])
+        if data["username"]:
+            entries = entries.filter(actor_username__iexact=data["username"])
+        if data["object_kind"]:
+            entries = entries.filter(object_kind=data["object_kind"])
+        if data["date_from"]:
+            entries = entries.filter(at__gte=_day_start(data["date_from"]))
+        if data["date_to"]:
+            entries = entries.filter(at__lt=_day_start(data["date_to"] + datetime.timedelta(1)))
+    page = paginate(request, entries.order_by("-at", "-id"), per_page=50)
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    template = "core/access_log.html#rows" if request.htmx else "core/access_log.html"
+    return render(request, template, context)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/csrf.html", status=403)

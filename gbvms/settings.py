@@ -1,0 +1,224 @@
+"""GBVMS settings: one module, configured by environment variables (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from gbvms.envconf import (
+    dev_keys,
+    env_bool,
+    env_int,
+    env_list,
+    env_mandatory,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("GBVMS_DEBUG", default=False)
+
+if DEBUG:
+    _dev = dev_keys(Path(env_str("GBVMS_DEV_KEYS_FILE", str(BASE_DIR / ".dev-keys.json"))))
+    SECRET_KEY = env_str("GBVMS_SECRET_KEY") or _dev["secret_key"]
+    FIELD_KEYS = env_list("GBVMS_FIELD_KEYS") or [_dev["field_keys"]]
+    BLIND_INDEX_KEY = env_str("GBVMS_BLIND_INDEX_KEY") or _dev["blind_index_key"]
+else:
+    SECRET_KEY = env_mandatory("GBVMS_SECRET_KEY")
+    FIELD_KEYS = env_list("GBVMS_FIELD_KEYS") or [env_mandatory("GBVMS_FIELD_KEYS")]
+    # Unset: derived from the secret key (so rotating the field keys never changes the index).
+    BLIND_INDEX_KEY = env_str("GBVMS_BLIND_INDEX_KEY") or "derived-from-secret-key:" + SECRET_KEY
+
+ALLOWED_HOSTS = env_list(
+    "GBVMS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env_list("GBVMS_CSRF_TRUSTED_ORIGINS")
+
+# Demo data (the load_demo command) is refused unless this is on; on by default only in debug.
+DEMO_ALLOWED = env_bool("GBVMS_DEMO_ALLOWED", default=DEBUG)
+DEMO_PASSWORD = env_str("GBVMS_DEMO_PASSWORD", "gbvms-demo-2026")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "simple_history",
+    "django_htmx",
+    "template_partials",
+    "gbvms.core",
+    "gbvms.geo",
+    "gbvms.orgs",
+    "gbvms.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "gbvms.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gbvms.core.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "gbvms.urls"
+WSGI_APPLICATION = "gbvms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "gbvms" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "gbvms.core.context_processors.gbvms",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("GBVMS_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "orgs.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+# Lockout (django-axes): per account OR per IP address, whichever reaches the limit first.
+AXES_FAILURE_LIMIT = env_int("GBVMS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("GBVMS_LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "gbvms.core.views_auth.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("GBVMS_PROXY_COUNT", 0)
+
+# Second factor: TOTP available to everyone, enforced for these roles.
+OTP_TOTP_ISSUER = "GBVMS"
+SECOND_FACTOR_REQUIRED_ROLES = env_list("GBVMS_2FA_REQUIRED_ROLES", ["administrator"])
+
+# Sessions expire after this many idle minutes (cookie age renewed on every request).
+SESSION_IDLE_MINUTES = env_int("GBVMS_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "gbvms" / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and not env_bool("GBVMS_TESTING")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("GBVMS_TESTING")
+
+# Security headers. The CSP allows no inline script or style; HTMX runs with eval off.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("GBVMS_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("GBVMS_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("GBVMS_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+
+# Aggregates shown outside case work suppress cells below this count.
+SMALL_CELL_THRESHOLD = env_int("GBVMS_SMALL_CELL_THRESHOLD", 5)
+
+EMAIL_BACKEND = env_str("GBVMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("GBVMS_FROM_EMAIL", "gbvms@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("GBVMS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request bodies and query strings are never logged; axes logs usernames, so quiet it.
+        "axes": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+NINJA_PAGINATION_MAX_LIMIT = 500
