@@ -12,8 +12,6 @@ router = Router(tags=["geo"])
 
 
 class UnitFilter(Schema):
-    model_config = {"extra": "forbid"}
-
     kind: str = Field("", max_length=24, description="province, commune, district, or xa/phuong…")
     current: bool = Field(True, description="false also returns the units abolished in 2025")
     q: str = Field("", max_length=100, description="name or code, with or without diacritics")

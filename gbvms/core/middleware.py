@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from gbvms.core.twofactor import second_factor_required
 
@@ -53,3 +54,21 @@ class SecondFactorMiddleware:
             ):
                 return redirect("core:twofactor_setup")
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Vietnamese first: the language comes from the user's explicit choice (cookie) only,
+    never from the browser's Accept-Language header."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -29,26 +29,35 @@ def _date(text: str) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
-def _key(level: str, code: str, valid_to: datetime.date | None) -> tuple[str, str, bool]:
-    return (level, code, valid_to is None)
+Key = tuple[str, str, str]  # level, code, valid_to ("" for current units)
 
 
-def _path(row: dict[str, str], rows: dict[tuple[str, str, bool], dict[str, str]]) -> str:
-    current = not row["valid_to"]
-    mark = "" if current else "h"
+def _key(level: str, code: str, valid_to: datetime.date | None) -> Key:
+    return (level, code, valid_to.isoformat() if valid_to else "")
+
+
+def _mark(valid_to: str) -> str:
+    """Path prefix of an era: '' current, 'h' abolished 2025-06-30, 'h20241231-' other dates."""
+    if not valid_to:
+        return ""
+    return "h" if valid_to == "2025-06-30" else "h" + valid_to.replace("-", "") + "-"
+
+
+def _path(row: dict[str, str], rows: dict[Key, dict[str, str]]) -> str:
+    era = row["valid_to"]
+    mark = _mark(era)
     parts = [mark + row["code"]]
-    parent_level = {"commune": "district" if not current else "province", "district": "province"}
+    parent_level = {"commune": "district" if era else "province", "district": "province"}
     node = row
     while node["parent_code"]:
-        level = parent_level[node["level"]]
-        node = rows[(level, node["parent_code"], current)]
+        node = rows[(parent_level[node["level"]], node["parent_code"], era)]
         parts.append(mark + node["code"])
     return "/" + "/".join(reversed(parts)) + "/"
 
 
-def read_rows(path: Path = UNITS_CSV) -> dict[tuple[str, str, bool], dict[str, str]]:
+def read_rows(path: Path = UNITS_CSV) -> dict[Key, dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return {(r["level"], r["code"], not r["valid_to"]): r for r in csv.DictReader(handle)}
+        return {(r["level"], r["code"], r["valid_to"]): r for r in csv.DictReader(handle)}
 
 
 def _retrieved_on() -> datetime.date | None:
@@ -92,11 +101,11 @@ def units_load(*, path: Path = UNITS_CSV) -> LoadResult:
     return LoadResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
-def _link(rows: dict[tuple[str, str, bool], dict[str, str]]) -> None:
+def _link(rows: dict[Key, dict[str, str]]) -> None:
     """Set parents and successors from the file (idempotent)."""
     by_path = {u.path: u for u in AdminUnit.objects.only("id", "path", "parent_id")}
     by_key = {
-        (u.level, u.code, u.valid_to is None): u
+        _key(u.level, u.code, u.valid_to): u
         for u in AdminUnit.objects.only("id", "level", "code", "valid_to", "path", "parent_id")
     }
     parents_changed = []
@@ -110,13 +119,13 @@ def _link(rows: dict[tuple[str, str, bool], dict[str, str]]) -> None:
     AdminUnit.objects.bulk_update(parents_changed, ["parent"], batch_size=1000)
     through = AdminUnit.successors.through
     wanted = set()
-    for (level, code, current), row in rows.items():
-        if current or not row["successor_codes"]:
+    for key, row in rows.items():
+        if not row["successor_codes"]:
             continue
-        successor_level = "province" if level == "province" else "commune"
-        source = by_key[(level, code, False)]
+        successor_level = "province" if key[0] == "province" else "commune"
+        source = by_key[key]
         for succ in row["successor_codes"].split(";"):
-            wanted.add((source.pk, by_key[(successor_level, succ, True)].pk))
+            wanted.add((source.pk, by_key[(successor_level, succ, "")].pk))
     have = set(through.objects.values_list("from_adminunit_id", "to_adminunit_id"))
     through.objects.bulk_create(
         [through(from_adminunit_id=a, to_adminunit_id=b) for a, b in wanted - have],

@@ -120,12 +120,19 @@ class TestSecondFactor:
         response = login(client, "officer")
         assert response["Location"] == "/account/verify/"
         assert "_auth_user_id" not in client.session  # not signed in yet
-        bad = client.post("/account/verify/", {"token": "000000"})
-        assert "Mã xác thực không đúng" in bad.content.decode() or current_code(device) == "000000"
         good = client.post("/account/verify/", {"token": current_code(device)})
         assert good.status_code == 302
         assert client.session["_auth_user_id"] == str(personas["officer"].pk)
         assert client.get("/").status_code == 200
+
+    def test_wrong_code_is_refused(self, client, personas):
+        device = TOTPDevice.objects.create(user=personas["officer"], name="t", confirmed=True)
+        login(client, "officer")
+        wrong = "000000" if current_code(device) != "000000" else "999999"
+        response = client.post("/account/verify/", {"token": wrong})
+        assert "Mã xác thực không đúng hoặc đã hết hạn." in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        assert AccessLog.objects.filter(action="core.login_failed").count() == 1
 
     def test_code_must_have_six_digits(self, client, personas):
         TOTPDevice.objects.create(user=personas["officer"], name="t", confirmed=True)

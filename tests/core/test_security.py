@@ -150,3 +150,11 @@ def test_healthz_reports_an_unreachable_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_vietnamese_by_default_whatever_the_browser_says(client):
+    body = client.get("/account/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/account/login/").content.decode()

@@ -50,7 +50,7 @@ class TestAgencies:
     def test_unit_outside_scope_is_not_a_valid_choice(self, personas, as_user, other_province):
         client = as_user(personas["admin"])
         response = client.post("/manage/agencies/new/", agency_form(other_province))
-        assert "Lựa chọn không hợp lệ" in response.content.decode()
+        assert "Hãy chọn một lựa chọn hợp lệ." in response.content.decode()
         assert not Agency.objects.filter(name="Trung tâm Trợ giúp pháp lý").exists()
 
     def test_duplicate_name_in_unit_is_refused(self, personas, as_user, commune_a):

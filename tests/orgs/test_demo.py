@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gbvms.orgs.models import Agency, Membership, User
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_unless_allowed(settings):
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="demo data is refused"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_loads_idempotently_with_every_role(settings, capsys):
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    call_command("load_demo")
+    assert "demo-password-for-tests" in out
+    assert Agency.objects.count() == 11
+    assert Agency.objects.filter(unit__code="51").count() == 9
+    expected = {
+        "admin": ("administrator", "51"),
+        "officer": ("programme_officer", "51"),
+        "worker1": ("case_worker", "23293"),
+        "worker2": ("case_worker", "23401"),
+        "supervisor": ("case_supervisor", "51"),
+        "statistician": ("statistician", "51"),
+        "hotline": ("hotline_operator", "51"),
+        "provider": ("provider_staff", "51"),
+    }
+    got = {
+        m.user.username: (m.role, m.scope_unit.code)
+        for m in Membership.objects.select_related("user", "scope_unit")
+    }
+    assert got == expected
+    assert User.objects.get(username="worker1").check_password("demo-password-for-tests")
+    kinds = set(Agency.objects.values_list("kind", flat=True))
+    assert {"home_affairs", "health", "police", "justice", "education", "culture"} <= kinds
+    assert {"womens_union", "service_provider", "peoples_committee"} <= kinds
