@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gbvms.core import scoping
-from gbvms.core.forms_util import add_service_errors
+from gbvms.core.forms_util import submit
 from gbvms.core.pagination import paginate, query_without_page
 from gbvms.orgs import selectors, services
 from gbvms.orgs.forms import AgencyForm, MembershipForm, PasswordForm, UserCreateForm, UserEditForm
@@ -46,14 +48,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 def agency_create(request: HttpRequest) -> HttpResponse:
     _require(request, "orgs.manage")
     form = AgencyForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.agency_create(
-                actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+        agency = submit(form, services.agency_create, actor=request.user, request=request)
+        if agency is not None:
             messages.success(request, _("Đã tạo cơ quan %(name)s.") % {"name": agency.name})
             return redirect("orgs:agency_detail", pk=agency.pk)
     return render(request, "orgs/agency_form.html", {"form": form, "agency": None})
@@ -77,16 +74,11 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(user=request.user, pk=pk, for_write=True)
     initial = {f: getattr(agency, f) for f in services.AGENCY_FIELDS}
     form = AgencyForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_update(
-                actor=request.user, agency=agency, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu thay đổi."))
-            return redirect("orgs:agency_detail", pk=agency.pk)
+    if request.method == "POST" and submit(
+        form, services.agency_update, actor=request.user, agency=agency, request=request
+    ):
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect("orgs:agency_detail", pk=agency.pk)
     return render(request, "orgs/agency_form.html", {"form": form, "agency": agency})
 
 
@@ -106,12 +98,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     _require(request, "orgs.manage")
     form = UserCreateForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.user_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+        member = submit(form, services.user_create, actor=request.user, request=request)
+        if member is not None:
             messages.success(request, _("Đã tạo tài khoản %(u)s.") % {"u": member.username})
             return redirect("orgs:user_detail", pk=member.pk)
     return render(request, "orgs/user_create.html", {"form": form})
@@ -139,58 +128,38 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_page(request, pk)
 
 
+def _user_action(
+    request: HttpRequest, pk: int, form_name: str, form: Any, service: Any, done: str
+) -> HttpResponse:
+    """POST handler shared by the user page's forms: one service, errors shown in place."""
+    member = selectors.user_get(user=request.user, pk=pk, for_write=True)
+    if submit(form, service, actor=request.user, user=member, request=request):
+        messages.success(request, done)
+        return redirect("orgs:user_detail", pk=member.pk)
+    return _user_page(request, member.pk, 400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.user_get(user=request.user, pk=pk, for_write=True)
     form = UserEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_update(
-                actor=request.user, user=member, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu thay đổi."))
-            return redirect("orgs:user_detail", pk=member.pk)
-    return _user_page(request, member.pk, 400, edit_form=form)
+    return _user_action(request, pk, "edit_form", form, services.user_update, _("Đã lưu thay đổi."))
 
 
 @login_required
 @require_POST
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.user_get(user=request.user, pk=pk, for_write=True)
     form = PasswordForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_set_password(
-                actor=request.user, user=member, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã đặt mật khẩu mới."))
-            return redirect("orgs:user_detail", pk=member.pk)
-    return _user_page(request, member.pk, 400, password_form=form)
+    done = _("Đã đặt mật khẩu mới.")
+    return _user_action(request, pk, "password_form", form, services.user_set_password, done)
 
 
 @login_required
 @require_POST
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.user_get(user=request.user, pk=pk, for_write=True)
     form = MembershipForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            services.membership_create(
-                actor=request.user, user=member, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm phân quyền."))
-            return redirect("orgs:user_detail", pk=member.pk)
-    return _user_page(request, member.pk, 400, membership_form=form)
+    done = _("Đã thêm phân quyền.")
+    return _user_action(request, pk, "membership_form", form, services.membership_create, done)
 
 
 @login_required

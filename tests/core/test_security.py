@@ -49,15 +49,19 @@ def _production_env(**extra):
     return env
 
 
-def test_check_deploy_is_clean_in_production_settings():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def _manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=_production_env(),
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_check_deploy_is_clean_in_production_settings():
+    result = _manage(_production_env(), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
 
@@ -65,14 +69,7 @@ def test_check_deploy_is_clean_in_production_settings():
 def test_production_refuses_to_start_without_secrets():
     env = _production_env()
     del env["GBVMS_SECRET_KEY"]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _manage(env, "check")
     assert result.returncode != 0
     assert "GBVMS_SECRET_KEY is required" in result.stderr
 
@@ -80,14 +77,7 @@ def test_production_refuses_to_start_without_secrets():
 def test_production_refuses_to_start_without_field_keys():
     env = _production_env()
     del env["GBVMS_FIELD_KEYS"]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _manage(env, "check")
     assert result.returncode != 0
     assert "GBVMS_FIELD_KEYS is required" in result.stderr
 
