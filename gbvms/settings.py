@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gbvms.core",
     "gbvms.geo",
     "gbvms.orgs",
+    "gbvms.cases",
     "gbvms.api",
 ]
 

@@ -79,6 +79,9 @@ def personas(agencies, province, commune_a, commune_b, other_province):
             "other_admin", (agencies["other"], "administrator", other_province)
         ),
         "national_admin": User.objects.create_superuser("root", password=PASSWORD),
+        "supervisor": make_user("supervisor", (agencies["province"], "case_supervisor", province)),
+        "hotline": make_user("hotline", (agencies["province"], "hotline_operator", province)),
+        "statistician": make_user("statistician", (agencies["province"], "statistician", province)),
     }
 
 

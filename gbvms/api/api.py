@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from gbvms.api import geo, me
+from gbvms.api import audit, cases, geo, me
 from gbvms.api.auth import AUTH
 
 api = NinjaAPI(
@@ -17,3 +19,10 @@ api = NinjaAPI(
 )
 api.add_router("/geo", geo.router)
 api.add_router("", me.router)
+api.add_router("", cases.router)
+api.add_router("", audit.router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"code": "forbidden", "detail": "Forbidden"}, status=403)

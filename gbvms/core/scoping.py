@@ -8,6 +8,7 @@ access). When no rule matches, the answer is an empty queryset.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,17 +23,37 @@ M = TypeVar("M", bound=models.Model)
 NATIONAL = "/"
 
 
+# A need-to-know rule: (user, permission) -> extra Q that also grants visibility (e.g. "assigned
+# to this case"), or None. It is OR-ed with the unit-subtree grant.
+NeedToKnow = Callable[[Any, str], "Q | None"]
+
+
 @dataclass(frozen=True)
 class ScopeRule:
     unit_path: str  # lookup from the model to the AdminUnit.path that places a record
     distinct: bool = False  # the lookup crosses a to-many relation
+    need_to_know: NeedToKnow | None = None
+    subtree_permission: dict[str, str] | None = None  # permission -> permission used for subtree
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
 
 
-def register(model: type[models.Model], *, unit_path: str, distinct: bool = False) -> None:
-    _RULES[model] = ScopeRule(unit_path=unit_path, distinct=distinct)
+def register(
+    model: type[models.Model],
+    *,
+    unit_path: str,
+    distinct: bool = False,
+    need_to_know: NeedToKnow | None = None,
+    subtree_permission: dict[str, str] | None = None,
+) -> None:
+    """How records of ``model`` are placed; see the module docstring.
+
+    ``subtree_permission`` remaps the permission checked for the unit-subtree grant (cases:
+    seeing *every* case of a subtree needs ``cases.supervise``, not ``cases.view``);
+    ``need_to_know`` adds record-level grants such as an assignment.
+    """
+    _RULES[model] = ScopeRule(unit_path, distinct, need_to_know, subtree_permission)
 
 
 def rule_for(model: type[models.Model]) -> ScopeRule:
@@ -88,14 +109,18 @@ def has_permission(user: Any, permission: str, path: str | None = None) -> bool:
 def scope_filter(user: Any, permission: str, model: type[models.Model]) -> Q | None:
     """The filter for ``model``; ``None`` means nothing is visible."""
     rule = rule_for(model)
-    prefixes = grants(user, permission)
-    if not prefixes:
-        return None
+    subtree_permission = (rule.subtree_permission or {}).get(permission, permission)
+    prefixes = grants(user, subtree_permission)
+    extra = rule.need_to_know(user, permission) if rule.need_to_know else None
     if NATIONAL in prefixes:
         return Q()
+    if not prefixes and extra is None:
+        return None
     condition = Q()
     for prefix in prefixes:
         condition |= Q(**{f"{rule.unit_path}__startswith": prefix})
+    if extra is not None:
+        condition = condition | extra if prefixes else extra
     return condition
 
 
@@ -106,7 +131,9 @@ def scoped(user: Any, permission: str, queryset: models.QuerySet[M]) -> models.Q
     if condition is None:
         return queryset.none()
     narrowed = queryset.filter(condition)
-    return narrowed.distinct() if rule_for(model).distinct and condition else narrowed
+    rule = rule_for(model)
+    needs_distinct = rule.distinct or rule.need_to_know is not None
+    return narrowed.distinct() if needs_distinct and condition else narrowed
 
 
 def get_for_user(user: Any, permission: str, queryset: models.QuerySet[M], **lookup: Any) -> M:

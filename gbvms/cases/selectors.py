@@ -1,0 +1,99 @@
+"""Reads of cases: always scoped, every read of one case written to the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from gbvms.cases.models import Case, Survivor
+from gbvms.core import scoping
+from gbvms.core.audit import log_action
+from gbvms.core.crypto import blind_index
+
+
+def case_need_to_know(user: Any, permission: str) -> Q | None:
+    """Assigned workers holding the permission somewhere see the cases assigned to them."""
+    if permission not in {"cases.view", "cases.edit"} or not scoping.grants(user, permission):
+        return None
+    return Q(assignments__user=user, assignments__is_active=True)
+
+
+def case_list(
+    *, user: Any, status: str = "", unit_code: str = "", code: str = ""
+) -> QuerySet[Case]:
+    qs = scoping.scoped(
+        user, "cases.view", Case.objects.select_related("unit", "owning_agency", "survivor")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if code:
+        qs = qs.filter(code__iexact=code.strip())
+    return qs.order_by("-created_at", "-id")
+
+
+def case_search_by_identity(*, user: Any, name: str = "", phone: str = "") -> QuerySet[Case]:
+    """Cases whose survivor matches a name or phone, through the blind indexes."""
+    condition = Q(pk__in=[])
+    if name.strip():
+        condition |= Q(survivor__name_index=blind_index(name, kind="name"))
+    if phone.strip():
+        condition |= Q(survivor__phone_index=blind_index(phone, kind="phone"))
+    return case_list(user=user).filter(condition)
+
+
+def case_get_for_user(
+    *,
+    user: Any,
+    code: str,
+    request: HttpRequest | None = None,
+    for_write: bool = False,
+    action: str = "cases.case.viewed",
+    reason: str = "",
+) -> Case:
+    """One case the user may see (404 otherwise), logged as read."""
+    permission = "cases.edit" if for_write else "cases.view"
+    case = scoping.get_for_user(
+        user,
+        permission,
+        Case.objects.select_related("unit", "owning_agency", "survivor"),
+        code=code,
+    )
+    log_action(
+        action=action, actor=user, request=request, obj=case, object_id=case.code, reason=reason
+    )
+    return case
+
+
+@dataclass
+class Duplicates:
+    visible_codes: list[str]
+    hidden_count: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.visible_codes or self.hidden_count)
+
+
+def case_duplicates(*, user: Any, survivor: Survivor, province_path: str) -> Duplicates:
+    """Other cases with the same phone, or the same name and birth year, in the province.
+
+    Only the codes the user may see are returned; the others are only counted.
+    """
+    condition = Q(pk__in=[])
+    if survivor.phone_index:
+        condition |= Q(survivor__phone_index=survivor.phone_index)
+    if survivor.name_index and survivor.birth_year:
+        condition |= Q(
+            survivor__name_index=survivor.name_index, survivor__birth_year=survivor.birth_year
+        )
+    matches = Case.objects.filter(condition, unit__path__startswith=province_path).exclude(
+        survivor=survivor
+    )
+    visible = set(scoping.scoped(user, "cases.view", matches).values_list("code", flat=True))
+    total = matches.count()
+    return Duplicates(sorted(visible), total - len(visible))

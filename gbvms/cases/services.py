@@ -1,0 +1,294 @@
+"""Writes for cases: opening a case (quick intake), classification, consent."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gbvms.cases import classification
+from gbvms.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseSequence,
+    Consent,
+    ConsentKind,
+    Incident,
+    Perpetrator,
+    Survivor,
+)
+from gbvms.cases.selectors import Duplicates, case_duplicates
+from gbvms.core import scoping
+from gbvms.core.audit import log_action
+from gbvms.core.crypto import blind_index
+from gbvms.core.roles import roles_with
+from gbvms.geo.models import AdminUnit
+from gbvms.orgs.models import Agency, Membership
+
+
+@dataclass
+class SurvivorData:
+    full_name: str = ""
+    phone: str = ""
+    birth_year: int | None = None
+    sex: str = "female"
+
+
+@dataclass
+class IncidentData:
+    occurred_on: datetime.date | None = None
+    answers: dict[str, bool] = field(default_factory=dict)
+    relationships: list[str] = field(default_factory=list)
+    exchange: bool = False
+    abduction: bool = False
+    harmful_traditional_practice: bool = False
+
+
+@dataclass
+class Opened:
+    case: Case
+    duplicates: Duplicates
+
+
+def _next_code(province: AdminUnit, year: int) -> str:
+    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(
+        province_code=province.code, year=year
+    )
+    CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db(fields=["last"])
+    return f"{province.code}-{year}-{sequence.last:06d}"
+
+
+def _owner_and_workers(actor: Any, commune: AdminUnit) -> tuple[Agency, list[Any]]:
+    """Who owns a new case: the intake worker's agency when they manage cases there, otherwise
+    the agency of the commune whose case workers cover it (a hotline intake)."""
+    mine = Membership.objects.filter(user=actor, is_active=True, agency__is_active=True)
+    for membership in mine.select_related("agency", "scope_unit"):
+        scope_path = membership.scope_unit.path if membership.scope_unit else scoping.NATIONAL
+        if membership.role == "case_worker" and commune.path.startswith(scope_path):
+            return membership.agency, [actor]
+    local = (
+        Membership.objects.filter(
+            role="case_worker", is_active=True, scope_unit=commune, agency__is_active=True
+        )
+        .select_related("agency", "user")
+        .order_by("agency_id", "user__username")
+    )
+    workers = [m for m in local if m.user.is_active]
+    if workers:
+        agency = workers[0].agency
+        return agency, [m.user for m in workers if m.agency_id == agency.pk]
+    fallback = mine.filter(role__in=roles_with("cases.intake")).first()
+    if fallback is None:
+        raise ValidationError({"commune": _("Không có cơ quan nào tiếp nhận vụ việc ở xã này.")})
+    return fallback.agency, []
+
+
+def _survivor(data: SurvivorData) -> Survivor:
+    survivor = Survivor(
+        full_name=data.full_name.strip(),
+        phone=data.phone.strip(),
+        birth_year=data.birth_year,
+        sex=data.sex,
+        name_index=blind_index(data.full_name, kind="name"),
+        phone_index=blind_index(data.phone, kind="phone"),
+    )
+    survivor.full_clean()
+    survivor.save()
+    return survivor
+
+
+def _check_dates(detected_at: datetime.datetime, incident: IncidentData | None) -> None:
+    if detected_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"detected_at": _("Thời điểm phát hiện không thể ở tương lai.")})
+    if incident and incident.occurred_on and incident.occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("Ngày xảy ra không thể ở tương lai.")})
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: Any,
+    survivor: SurvivorData,
+    channel: str,
+    commune: AdminUnit,
+    detected_at: datetime.datetime,
+    incident: IncidentData | None = None,
+    immediate_danger: bool = False,
+    safe_contact: str = "",
+    request: HttpRequest | None = None,
+) -> Opened:
+    """Open a case (quick intake). The caller needs cases.intake over the commune."""
+    if commune.level != "commune" or not commune.is_current:
+        raise ValidationError({"commune_code": _("Hãy chọn một xã, phường, đặc khu hiện hành.")})
+    if not scoping.has_permission(actor, "cases.intake", commune.path):
+        raise ValidationError({"commune_code": _("Xã này nằm ngoài phạm vi tiếp nhận của bạn.")})
+    _check_dates(detected_at, incident)
+    agency, workers = _owner_and_workers(actor, commune)
+    person = _survivor(survivor)
+    case = Case(
+        code=_next_code(commune.parent, detected_at.year),
+        survivor=person,
+        owning_agency=agency,
+        unit=commune,
+        channel=channel,
+        detected_at=detected_at,
+        immediate_danger=immediate_danger,
+        safe_contact=safe_contact,
+        created_by=actor,
+    )
+    case.full_clean()
+    case.save()
+    CaseAssignment.objects.bulk_create([CaseAssignment(case=case, user=w) for w in workers])
+    if incident is not None:
+        reported_on = timezone.localdate(detected_at)
+        first = Incident(case=case, unit=commune, reported_on=reported_on)
+        _incident_save(case, first, incident, person)
+    log_action(
+        action="cases.case.created",
+        actor=actor,
+        request=request,
+        obj=case,
+        object_id=case.code,
+        changes={"channel": [None, channel]},
+    )
+    duplicates = case_duplicates(user=actor, survivor=person, province_path=commune.parent.path)
+    if duplicates.any:
+        log_action(
+            action="cases.case.possible_duplicate",
+            actor=actor,
+            request=request,
+            obj=case,
+            object_id=case.code,
+        )
+    return Opened(case=case, duplicates=duplicates)
+
+
+def _age_at(survivor: Survivor, occurred_on: datetime.date | None) -> int | None:
+    if survivor.birth_year is None or occurred_on is None:
+        return None
+    return max(occurred_on.year - survivor.birth_year, 0)
+
+
+def _incident_save(case: Case, incident: Incident, data: IncidentData, survivor: Survivor) -> None:
+    unknown = set(data.answers) - {q.code for q in classification.QUESTIONS}
+    if unknown:
+        raise ValidationError(
+            {"answers": _("Câu hỏi không hợp lệ: %(q)s") % {"q": sorted(unknown)}}
+        )
+    bad = set(data.relationships) - set(classification.RELATIONSHIPS)
+    if bad:
+        raise ValidationError({"relationships": _("Quan hệ không hợp lệ.")})
+    incident.occurred_on = data.occurred_on
+    incident.answers = data.answers
+    incident.age_at_incident = _age_at(survivor, data.occurred_on)
+    incident.exchange, incident.abduction = data.exchange, data.abduction
+    incident.harmful_traditional_practice = data.harmful_traditional_practice
+    gbv_type = classification.classify_type(data.answers)
+    incident.gbv_type = gbv_type or ""
+    incident.context = (
+        classification.derive_context(
+            gbv_type,
+            age_at_incident=incident.age_at_incident,
+            relationships=data.relationships,
+            exchange=data.exchange,
+            abduction=data.abduction,
+            harmful_traditional_practice=data.harmful_traditional_practice,
+        )
+        if gbv_type
+        else []
+    )
+    if data.occurred_on:
+        days = (incident.reported_on - data.occurred_on).days
+        if days < 0:
+            raise ValidationError({"occurred_on": _("Ngày xảy ra sau ngày trình báo.")})
+        incident.reporting_bucket = classification.reporting_bucket(days)
+    incident.full_clean()
+    incident.save()
+    incident.perpetrators.all().delete()
+    Perpetrator.objects.bulk_create(
+        [Perpetrator(incident=incident, relationship=r) for r in data.relationships]
+    )
+
+
+@transaction.atomic
+def incident_classify(
+    *, actor: Any, case: Case, data: IncidentData, request: HttpRequest | None = None
+) -> Incident:
+    """Store the wizard's answers and the derived type and context on the case's incident."""
+    incident = case.incidents.first() or Incident(case=case, unit=case.unit)
+    _incident_save(case, incident, data, case.survivor)
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    log_action(
+        action="cases.incident.classified",
+        actor=actor,
+        request=request,
+        obj=case,
+        object_id=case.code,
+        changes={"gbv_type": [None, incident.gbv_type]},
+    )
+    return incident
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    given_by: str,
+    service_types: list[str] | None = None,
+    provider_ids: list[int] | None = None,
+    request: HttpRequest | None = None,
+) -> Consent:
+    if kind != ConsentKind.SHARING and provider_ids:
+        raise ValidationError({"provider_ids": _("Chỉ đồng ý chia sẻ mới gắn với cơ sở cụ thể.")})
+    consent = Consent(
+        case=case,
+        kind=kind,
+        given_by=given_by,
+        service_types=sorted(set(service_types or [])),
+        provider_ids=sorted(set(provider_ids or [])),
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    log_action(
+        action="cases.consent.given",
+        actor=actor,
+        request=request,
+        obj=case,
+        object_id=case.code,
+        changes={"consent": [None, consent.pk], "kind": [None, kind]},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, actor: Any, consent: Consent, request: HttpRequest | None = None
+) -> Consent:
+    """Withdrawal takes effect for future sharing; the record stays, with who and when."""
+    now = timezone.now()
+    updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=actor
+    )
+    if not updated:
+        raise ValidationError(_("Sự đồng ý này đã được rút trước đó."), code="already_withdrawn")
+    consent.refresh_from_db()
+    log_action(
+        action="cases.consent.withdrawn",
+        actor=actor,
+        request=request,
+        obj=consent.case,
+        object_id=consent.case.code,
+        changes={"consent": [consent.pk, None]},
+    )
+    return consent
