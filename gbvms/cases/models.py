@@ -53,6 +53,15 @@ class RiskLevel(models.TextChoices):
     EXTREME = "extreme", _("Rất cao")
 
 
+class ViolenceForm(models.TextChoices):
+    """The forms of violence in the law (Law 13/2022/QH15 Art. 2)."""
+
+    PHYSICAL = "the_chat", _("Thể chất")
+    PSYCHOLOGICAL = "tinh_than", _("Tinh thần")
+    SEXUAL = "tinh_duc", _("Tình dục")
+    ECONOMIC = "kinh_te", _("Kinh tế")
+
+
 GBV_TYPE_CHOICES = [(q.code, q.label) for q in QUESTIONS] + [(NON_GBV, _("Không phải BLG"))]
 
 
@@ -164,6 +173,7 @@ class Incident(models.Model):
         _("loại bạo lực"), max_length=24, choices=GBV_TYPE_CHOICES, blank=True
     )
     context = models.JSONField(_("bối cảnh"), default=list, blank=True)
+    violence_forms = models.JSONField(_("hình thức bạo lực"), default=list, blank=True)
     age_at_incident = models.PositiveSmallIntegerField(_("tuổi khi xảy ra"), null=True, blank=True)
     exchange = models.BooleanField(_("có trao đổi tiền, hàng, lợi ích"), default=False)
     abduction = models.BooleanField(_("bị bắt cóc"), default=False)

@@ -49,6 +49,7 @@ class IncidentData:
     exchange: bool = False
     abduction: bool = False
     harmful_traditional_practice: bool = False
+    violence_forms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -188,6 +189,8 @@ def _incident_save(case: Case, incident: Incident, data: IncidentData, survivor:
         raise ValidationError({"relationships": _("Quan hệ không hợp lệ.")})
     incident.occurred_on = data.occurred_on
     incident.answers = data.answers
+    if data.violence_forms:
+        incident.violence_forms = sorted(set(data.violence_forms))
     incident.age_at_incident = _age_at(survivor, data.occurred_on)
     incident.exchange, incident.abduction = data.exchange, data.abduction
     incident.harmful_traditional_practice = data.harmful_traditional_practice

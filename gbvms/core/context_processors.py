@@ -19,4 +19,6 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
         "can_manage_orgs": can("orgs.manage"),
         "can_view_orgs": can("orgs.view"),
         "can_view_audit": can("audit.view"),
+        "can_view_cases": can("cases.view"),
+        "can_intake": can("cases.intake"),
     }

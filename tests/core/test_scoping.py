@@ -61,7 +61,15 @@ class TestScoping:
                 "username", flat=True
             )
         )
-        assert names == {"admin", "officer", "worker_a", "worker_b"}
+        assert names == {
+            "admin",
+            "officer",
+            "worker_a",
+            "worker_b",
+            "supervisor",
+            "hotline",
+            "statistician",
+        }
 
     def test_subtree_filter_is_a_prefix_match_on_the_path(self, personas):
         condition = scoping.scope_filter(personas["officer"], "orgs.view", Agency)

@@ -1,0 +1,176 @@
+"""Case pages: quick intake, list and search, the case page, the classification wizard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gbvms.cases import classification, selectors, services
+from gbvms.cases.forms import (
+    CaseFilterForm,
+    ClassifySaveForm,
+    ClassifyStepForm,
+    IdentitySearchForm,
+    QuickIntakeForm,
+    answers_from,
+)
+from gbvms.cases.models import GBV_TYPE_CHOICES
+from gbvms.core import scoping
+from gbvms.core.audit import log_action
+from gbvms.core.forms_util import add_service_errors
+from gbvms.core.models import AccessLog
+from gbvms.core.pagination import paginate, query_without_page
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not scoping.has_permission(request.user, permission):
+        raise PermissionDenied
+
+
+def _open(actor: Any, request: HttpRequest, data: dict[str, Any]) -> services.Opened:
+    return services.case_open(
+        actor=actor,
+        survivor=services.SurvivorData(
+            full_name=data["full_name"],
+            phone=data["phone"],
+            birth_year=data["birth_year"],
+            sex=data["sex"],
+        ),
+        channel=data["channel"],
+        commune=data["commune"],
+        detected_at=data["detected_at"],
+        incident=services.IncidentData(violence_forms=data["violence_forms"]),
+        immediate_danger=data["immediate_danger"],
+        safe_contact=data["safe_contact"],
+        request=request,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_intake(request: HttpRequest) -> HttpResponse:
+    _require(request, "cases.intake")
+    form = QuickIntakeForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = _open(request.user, request, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            context = {"case": opened.case, "duplicates": opened.duplicates}
+            return render(request, "cases/intake_done.html", context)
+    return render(request, "cases/intake.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "cases.view")
+    filters = CaseFilterForm(request.GET or None)
+    search = IdentitySearchForm(request.POST or None)
+    if request.method == "POST" and search.is_valid():
+        cases = selectors.case_search_by_identity(user=request.user, **search.cleaned_data)
+        # what was searched for is never logged, only which fields were used
+        used = {k: bool(v) for k, v in search.cleaned_data.items()}
+        log_action(action="cases.case.searched", actor=request.user, request=request, changes=used)
+    else:
+        data = filters.cleaned_data if filters.is_valid() else {}
+        cases = selectors.case_list(
+            user=request.user, status=data.get("status", ""), code=data.get("code", "")
+        )
+    page = paginate(request, cases)
+    context = {
+        "page": page,
+        "filters": filters,
+        "search": search,
+        "query": query_without_page(request),
+    }
+    template = "cases/list.html#rows" if request.htmx else "cases/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, code=code, request=request)
+    timeline = (
+        AccessLog.objects.filter(object_id=case.code)
+        .exclude(action="cases.case.viewed")
+        .order_by("at", "id")
+    )
+    context = {
+        "case": case,
+        "incidents": case.incidents.prefetch_related("perpetrators"),
+        "consents": case.consents.all(),
+        "assignments": case.assignments.filter(is_active=True).select_related("user"),
+        "timeline": timeline,
+        "contexts": classification.CONTEXTS,
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_classify(request: HttpRequest, code: str) -> HttpResponse:
+    """The GBVIMS wizard: one question at a time, stopping at the first 'yes'."""
+    case = selectors.case_get_for_user(
+        user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
+    )
+    answers = answers_from(request.POST) if request.method == "POST" else {}
+    if request.method == "POST" and request.POST.get("answer") in {"yes", "no"}:
+        question = classification.next_question(answers)
+        if question is not None:
+            answers[question.code] = request.POST["answer"] == "yes"
+    step = ClassifyStepForm(answers=answers)
+    gbv_type = classification.classify_type(answers)
+    save_form = ClassifySaveForm(request.POST if "save" in request.POST else None)
+    if gbv_type and "save" in request.POST and save_form.is_valid():
+        done = _classify_save(request, case, answers, save_form)
+        if done is not None:
+            return done
+    context = {
+        "case": case,
+        "step": step,
+        "gbv_type": gbv_type,
+        "type_label": dict(GBV_TYPE_CHOICES).get(gbv_type or ""),
+        "save_form": save_form,
+        "answered": [(q, answers[q.code]) for q in classification.QUESTIONS if q.code in answers],
+    }
+    template = "cases/classify.html#wizard" if request.htmx else "cases/classify.html"
+    return render(request, template, context)
+
+
+def _classify_save(
+    request: HttpRequest, case: Any, answers: dict[str, bool], form: ClassifySaveForm
+) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        services.incident_classify(
+            actor=request.user,
+            case=case,
+            data=services.IncidentData(
+                occurred_on=data["occurred_on"],
+                answers=answers,
+                relationships=data["relationships"],
+                exchange=data["exchange"],
+                abduction=data["abduction"],
+                harmful_traditional_practice=data["harmful_traditional_practice"],
+            ),
+            request=request,
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, _("Đã lưu phân loại."))
+    response = redirect("cases:detail", code=case.code)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"/cases/{case.code}/"
+    return response

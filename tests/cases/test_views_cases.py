@@ -1,0 +1,137 @@
+import pytest
+
+from gbvms.cases.models import Case
+from gbvms.core.models import AccessLog
+
+
+def intake(client, commune, **extra):
+    data = {
+        "channel": "hotline",
+        "commune": commune.pk,
+        "violence_forms": ["the_chat", "tinh_than"],
+        "immediate_danger": "yes",
+        "safe_contact": "Chỉ gọi sau 17 giờ",
+        "full_name": "Trần Thị Bích",
+        "phone": "0987 654 321",
+        "birth_year": "1995",
+        "sex": "female",
+        "detected_at": "2026-03-02T09:30",
+    }
+    data.update(extra)
+    return client.post("/cases/new/", data)
+
+
+@pytest.mark.django_db
+class TestIntakePage:
+    def test_hotline_opens_a_case_and_sees_only_its_code(self, personas, as_user, commune_a):
+        response = intake(as_user(personas["hotline"]), commune_a)
+        assert response.status_code == 200
+        case = Case.objects.get()
+        body = response.content.decode()
+        assert case.code in body
+        assert "Trần Thị Bích" not in body
+        assert case.immediate_danger is True
+        assert case.incidents.get().violence_forms == ["the_chat", "tinh_than"]
+
+    def test_errors_are_shown_in_vietnamese_and_nothing_is_saved(
+        self, personas, as_user, commune_a
+    ):
+        response = intake(as_user(personas["hotline"]), commune_a, channel="", birth_year="2030")
+        body = response.content.decode()
+        assert "Trường này là bắt buộc." in body
+        assert "Năm sinh không thể ở tương lai." in body
+        assert not Case.objects.exists()
+
+    def test_commune_outside_scope_is_not_offered(self, personas, as_user, commune_b):
+        response = intake(as_user(personas["worker_a"]), commune_b)
+        assert "Hãy chọn một lựa chọn hợp lệ." in response.content.decode()
+        assert not Case.objects.exists()
+
+    @pytest.mark.parametrize("persona", ["officer", "statistician", "admin"])
+    def test_roles_without_intake_get_403(self, personas, as_user, persona):
+        assert as_user(personas[persona]).get("/cases/new/").status_code == 403
+
+
+@pytest.mark.django_db
+class TestListAndDetail:
+    def test_worker_lists_own_cases_without_names(self, personas, as_user, commune_a, commune_b):
+        intake(as_user(personas["hotline"]), commune_a)
+        intake(as_user(personas["hotline"]), commune_b, full_name="Lê Văn C")
+        body = as_user(personas["worker_a"]).get("/cases/").content.decode()
+        assert body.count('data-testid="case-row"') == 1
+        assert "Trần Thị Bích" not in body
+
+    def test_supervisor_lists_the_province(self, personas, as_user, commune_a, commune_b):
+        intake(as_user(personas["hotline"]), commune_a)
+        intake(as_user(personas["hotline"]), commune_b)
+        body = as_user(personas["supervisor"]).get("/cases/").content.decode()
+        assert body.count('data-testid="case-row"') == 2
+
+    def test_search_by_phone_is_posted_and_not_logged_in_clear(self, personas, as_user, commune_a):
+        intake(as_user(personas["hotline"]), commune_a)
+        client = as_user(personas["worker_a"])
+        body = client.post("/cases/", {"name": "", "phone": "+84 987654321"}).content.decode()
+        assert body.count('data-testid="case-row"') == 1
+        entry = AccessLog.objects.get(action="cases.case.searched")
+        assert "987" not in str(entry.changes)
+        miss = client.post("/cases/", {"name": "Không Có Ai", "phone": ""}).content.decode()
+        assert miss.count('data-testid="case-row"') == 0
+
+    def test_detail_shows_identity_and_is_logged(self, personas, as_user, commune_a):
+        intake(as_user(personas["hotline"]), commune_a)
+        code = Case.objects.get().code
+        body = as_user(personas["worker_a"]).get(f"/cases/{code}/").content.decode()
+        assert "Trần Thị Bích" in body
+        assert AccessLog.objects.filter(action="cases.case.viewed", object_id=code).count() == 1
+
+    def test_other_commune_worker_gets_the_404_page(self, personas, as_user, commune_a):
+        intake(as_user(personas["hotline"]), commune_a)
+        code = Case.objects.get().code
+        response = as_user(personas["worker_b"]).get(f"/cases/{code}/")
+        assert response.status_code == 404
+        assert "Không tìm thấy trang" in response.content.decode()
+        assert not AccessLog.objects.filter(action="cases.case.viewed").exists()
+
+
+@pytest.mark.django_db
+class TestWizard:
+    def test_one_question_at_a_time_then_save(self, personas, as_user, commune_a):
+        intake(as_user(personas["hotline"]), commune_a)
+        code = Case.objects.get().code
+        client = as_user(personas["worker_a"])
+        url = f"/cases/{code}/classify/"
+        first = client.get(url).content.decode()
+        assert 'data-testid="question">Hiếp dâm<' in first
+        second = client.post(url, {"answer": "no"}).content.decode()
+        assert 'data-testid="question">Xâm hại tình dục<' in second
+        third = client.post(url, {"a_rape": "no", "answer": "no"}).content.decode()
+        assert 'data-testid="question">Bạo lực thể chất<' in third
+        result = client.post(
+            url, {"a_rape": "no", "a_sexual_assault": "no", "answer": "yes"}
+        ).content.decode()
+        assert 'data-testid="result">Bạo lực thể chất<' in result
+        saved = client.post(
+            url,
+            {
+                "a_rape": "no",
+                "a_sexual_assault": "no",
+                "a_physical_assault": "yes",
+                "save": "1",
+                "occurred_on": "2026-02-28",
+                "relationships": ["intimate_partner"],
+            },
+        )
+        assert saved.status_code == 302
+        incident = Case.objects.get().incidents.get()
+        assert incident.gbv_type == "physical_assault"
+        assert incident.context == ["intimate_partner_violence"]
+        assert incident.answers == {
+            "rape": False,
+            "sexual_assault": False,
+            "physical_assault": True,
+        }
+
+    def test_wizard_is_not_open_to_other_communes(self, personas, as_user, commune_a):
+        intake(as_user(personas["hotline"]), commune_a)
+        code = Case.objects.get().code
+        assert as_user(personas["worker_b"]).get(f"/cases/{code}/classify/").status_code == 404
