@@ -7,9 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Vụ việc"
 
     def ready(self) -> None:
+        from gbvms.cases.demo import demo_lines
         from gbvms.cases.models import Case
         from gbvms.cases.selectors import case_need_to_know
-        from gbvms.core import scoping
+        from gbvms.core import demo, scoping
 
         # Need-to-know: assigned workers see their cases; seeing every case of a unit subtree
         # needs cases.supervise there. Statisticians and programme officers see none.
@@ -19,3 +20,4 @@ class CasesConfig(AppConfig):
             need_to_know=case_need_to_know,
             subtree_permission={"cases.view": "cases.supervise", "cases.edit": "cases.supervise"},
         )
+        demo.register("cases", demo_lines)

@@ -90,3 +90,14 @@ def demo_load() -> DemoResult:
         users.append((username, role, scope.name))
     log_action(action="core.demo.loaded", username="system")
     return DemoResult(agencies=len(agencies), users=users)
+
+
+def demo_lines(options: dict[str, object]) -> list[str]:
+    result = demo_load()
+    lines = [
+        f"demo: {result.agencies} agencies in Tỉnh Quảng Ngãi (51)",
+        f"demo accounts (password: {settings.DEMO_PASSWORD}):",
+    ]
+    lines += [f"  {username:<13} {role:<18} {scope}" for username, role, scope in result.users]
+    lines.append("  (admin must set up a TOTP second factor at first sign-in)")
+    return lines

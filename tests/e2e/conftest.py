@@ -71,7 +71,7 @@ def server(tmp_path_factory):
         }
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput"], ["load_units"], ["load_demo"]):
+    for command in (["migrate", "--noinput"], ["load_units"], ["load_demo", "--cases", "40"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True)
     port = _free_port()
     log = (tmp / "server.log").open("w")

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from gbvms.cases.models import Case
 from gbvms.orgs.models import Agency, Membership, User
 
 
@@ -16,9 +17,11 @@ def test_demo_is_refused_unless_allowed(settings):
 @pytest.mark.django_db
 def test_demo_loads_idempotently_with_every_role(settings, capsys):
     settings.DEMO_PASSWORD = "demo-password-for-tests"
-    call_command("load_demo")
+    call_command("load_demo", cases=20)
     out = capsys.readouterr().out
-    call_command("load_demo")
+    call_command("load_demo", cases=20)
+    assert Case.objects.count() == 20
+    assert "20 synthetic cases added" in out
     assert "demo-password-for-tests" in out
     assert Agency.objects.count() == 11
     assert Agency.objects.filter(unit__code="51").count() == 9
