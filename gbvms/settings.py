@@ -203,6 +203,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Case management: "supported in time" threshold, and whether only supervisors close cases.
+SUPPORT_IN_TIME_HOURS = env_int("GBVMS_SUPPORT_IN_TIME_HOURS", 24)
+CASE_CLOSURE_NEEDS_SUPERVISOR = env_bool("GBVMS_CASE_CLOSURE_NEEDS_SUPERVISOR", default=True)
+
 # Aggregates shown outside case work suppress cells below this count.
 SMALL_CELL_THRESHOLD = env_int("GBVMS_SMALL_CELL_THRESHOLD", 5)
 

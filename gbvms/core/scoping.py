@@ -24,7 +24,8 @@ NATIONAL = "/"
 
 
 # A need-to-know rule: (user, permission) -> extra Q that also grants visibility (e.g. "assigned
-# to this case"), or None. It is OR-ed with the unit-subtree grant.
+# to this case"), or None. It is OR-ed with the unit-subtree grant; write it as a subquery
+# (``pk__in=...``) so that no DISTINCT is needed.
 NeedToKnow = Callable[[Any, str], "Q | None"]
 
 
@@ -131,9 +132,7 @@ def scoped(user: Any, permission: str, queryset: models.QuerySet[M]) -> models.Q
     if condition is None:
         return queryset.none()
     narrowed = queryset.filter(condition)
-    rule = rule_for(model)
-    needs_distinct = rule.distinct or rule.need_to_know is not None
-    return narrowed.distinct() if needs_distinct and condition else narrowed
+    return narrowed.distinct() if rule_for(model).distinct and condition else narrowed
 
 
 def get_for_user(user: Any, permission: str, queryset: models.QuerySet[M], **lookup: Any) -> M:

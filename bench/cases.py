@@ -1,0 +1,156 @@
+#!/usr/bin/env python
+"""Benchmark the case list, case search and case page at national scale.
+
+    python bench/cases.py --cases 1000000 [--database-url URL] [--repeat 200]
+
+It migrates and fills its OWN scratch database (a temporary SQLite file by default; a given URL
+must point to an EMPTY database), so it never touches real data: the 34 provinces and 3,321
+communes, one agency and one case worker per commune, a case supervisor per province, and N
+synthetic cases (invented names, encrypted like real ones, blind-indexed, each assigned to its
+commune's worker). Then it times, through the real views (Django test client, session auth,
+access logging included):
+
+- the case list (first page) for a commune worker and for a province supervisor,
+- a case search by phone number (blind index),
+- the case page,
+- the supervisor's list query as bare SQL (same SQL and parameters), to compare with the
+  database's own time in the same run.
+
+The last line printed is one JSON object with the p95 figures in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--repeat", type=int, default=200, help="timed requests per figure")
+    parser.add_argument("--seed", type=int, default=7)
+    return parser.parse_args()
+
+
+def setup_django(url: str, tmp: Path) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["GBVMS_DEBUG"] = "1"
+    os.environ["GBVMS_DEV_KEYS_FILE"] = str(tmp / "keys.json")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "gbvms.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False  # no query log growing in memory
+
+
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+
+def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    fn()  # warm
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> None:
+    args = parse()
+    with tempfile.TemporaryDirectory(prefix="gbvms-bench-") as name:
+        tmp = Path(name)
+        url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+        setup_django(url, tmp)
+        from bench.fill import fill
+
+        from django.core.management import call_command
+        from django.db import connection
+
+        if connection.vendor == "postgresql" or args.database_url:
+            with connection.cursor() as cursor:
+                tables = connection.introspection.table_names(cursor)
+            if tables:
+                sys.exit("--database-url must point to an empty database")
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        world = fill(cases=args.cases, seed=args.seed, log=print)
+        print(f"filled in {time.perf_counter() - started:.0f} s", flush=True)
+        result = measure(world, args.repeat, random.Random(args.seed))  # noqa: S311
+        result = {"cases": args.cases, "db": connection.vendor, **result}
+        print(json.dumps(result))
+
+
+def measure(world, repeat: int, rng: random.Random) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test import Client
+
+    from gbvms.cases.selectors import case_list
+
+    worker = Client()
+    worker.force_login(world.worker, backend="django.contrib.auth.backends.ModelBackend")
+    supervisor = Client()
+    supervisor.force_login(world.supervisor, backend="django.contrib.auth.backends.ModelBackend")
+
+    def get(client: Client, url: str) -> None:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code  # noqa: S101
+
+    worker_list = timed(lambda: get(worker, "/cases/"), repeat)
+    supervisor_list = timed(lambda: get(supervisor, "/cases/"), repeat)
+    phones = world.phones
+
+    def search() -> None:
+        response = worker.post("/cases/", {"name": "", "phone": rng.choice(phones)})
+        assert response.status_code == 200  # noqa: S101
+
+    search_samples = timed(search, repeat)
+    codes = world.codes
+    page = timed(lambda: get(worker, f"/cases/{rng.choice(codes)}/"), repeat)
+    qs = case_list(user=world.supervisor)[:25]
+    sql, params = qs.query.sql_with_params()
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    raw_samples = timed(raw, repeat)
+    figures = {
+        "case_list_worker_p50_ms": p(worker_list, 0.5),
+        "case_list_worker_p95_ms": p(worker_list, 0.95),
+        "case_list_supervisor_p50_ms": p(supervisor_list, 0.5),
+        "case_list_supervisor_p95_ms": p(supervisor_list, 0.95),
+        "case_search_p50_ms": p(search_samples, 0.5),
+        "case_search_p95_ms": p(search_samples, 0.95),
+        "case_page_p50_ms": p(page, 0.5),
+        "case_page_p95_ms": p(page, 0.95),
+        "raw_sql_list_p50_ms": p(raw_samples, 0.5),
+        "raw_sql_list_p95_ms": p(raw_samples, 0.95),
+    }
+    figures["case_list_p95_ms"] = max(
+        figures["case_list_worker_p95_ms"], figures["case_list_supervisor_p95_ms"]
+    )
+    figures["mean_request_ms"] = round(statistics.mean(worker_list + page) * 1000, 2)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
