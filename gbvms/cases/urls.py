@@ -1,11 +1,20 @@
 from django.urls import path
 
-from gbvms.cases import views
+from gbvms.cases import views, views_care
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
+    path("follow-ups/overdue/", views_care.overdue, name="overdue"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/classify/", views.case_classify, name="classify"),
+    path("<str:code>/risk/", views_care.risk, name="risk"),
+    path("<str:code>/safety-plan/", views_care.safety_plan, name="safety_plan"),
+    path("<str:code>/needs/", views_care.need, name="need"),
+    path("<str:code>/services/", views_care.service, name="service"),
+    path("<str:code>/follow-ups/", views_care.follow_up, name="follow_up"),
+    path("<str:code>/follow-ups/<int:pk>/done/", views_care.follow_up_done, name="follow_up_done"),
+    path("<str:code>/close/", views_care.close, name="close"),
+    path("<str:code>/reopen/", views_care.reopen, name="reopen"),
 ]

@@ -22,11 +22,11 @@ from gbvms.cases.forms import (
     answers_from,
 )
 from gbvms.cases.models import GBV_TYPE_CHOICES
+from gbvms.cases.views_care import case_page_context
 from gbvms.core import scoping
 from gbvms.core.audit import log_action
 from gbvms.core.forms_util import add_service_errors
-from gbvms.core.models import AccessLog
-from gbvms.core.pagination import paginate, query_without_page
+from gbvms.core.pagination import keyset_page, query_without_page
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -85,7 +85,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = selectors.case_list(
             user=request.user, status=data.get("status", ""), code=data.get("code", "")
         )
-    page = paginate(request, cases)
+    page = keyset_page(cases, request.GET.get("after", "")[:100])
     context = {
         "page": page,
         "filters": filters,
@@ -100,20 +100,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, code=code, request=request)
-    timeline = (
-        AccessLog.objects.filter(object_id=case.code)
-        .exclude(action="cases.case.viewed")
-        .order_by("at", "id")
-    )
-    context = {
-        "case": case,
-        "incidents": case.incidents.prefetch_related("perpetrators"),
-        "consents": case.consents.all(),
-        "assignments": case.assignments.filter(is_active=True).select_related("user"),
-        "timeline": timeline,
-        "contexts": classification.CONTEXTS,
-    }
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", case_page_context(case))
 
 
 @login_required

@@ -135,3 +135,33 @@ class TestWizard:
         intake(as_user(personas["hotline"]), commune_a)
         code = Case.objects.get().code
         assert as_user(personas["worker_b"]).get(f"/cases/{code}/classify/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_keyset_pagination_walks_every_case_once(personas, as_user, commune_a):
+    import datetime
+    import re
+
+    from gbvms.cases import services
+
+    base = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for i in range(30):
+        services.case_open(
+            actor=personas["worker_a"],
+            survivor=services.SurvivorData(),
+            channel="hotline",
+            commune=commune_a,
+            detected_at=base + datetime.timedelta(hours=i % 7),  # ties on purpose
+        )
+    client = as_user(personas["worker_a"])
+    first = client.get("/cases/").content.decode()
+    codes = re.findall(r'href="/cases/(51-\d{4}-\d{6})/"', first)
+    assert len(codes) == 25
+    cursor = re.search(r"after=([\w-]+)", first).group(1)
+    second = client.get("/cases/", {"after": cursor}).content.decode()
+    more = re.findall(r'href="/cases/(51-\d{4}-\d{6})/"', second)
+    assert len(more) == 5
+    assert len(set(codes + more)) == 30
+    assert "after=" not in second.split('id="case-rows"')[1]
+    garbage = client.get("/cases/", {"after": "not-a-cursor"})
+    assert garbage.status_code == 200

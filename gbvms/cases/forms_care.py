@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gbvms.cases.models import NeedKind, NeedStatus, RiskFactor
+from gbvms.cases.services_care import CLOSURE_REASONS
+from gbvms.orgs.models import Agency
+
+
+class RiskForm(forms.Form):
+    """One yes/no box per active checklist item (the checklist is data)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for factor in RiskFactor.objects.filter(is_active=True):
+            self.fields[f"f_{factor.code}"] = forms.BooleanField(label=factor.label, required=False)
+
+    def answers(self) -> dict[str, bool]:
+        return {name[2:]: bool(value) for name, value in self.cleaned_data.items()}
+
+
+class SafetyPlanForm(forms.Form):
+    concern = forms.CharField(
+        label=_("Mối lo ngại (theo lời người bị hại)"), max_length=4000, widget=forms.Textarea
+    )
+    resources = forms.CharField(label=_("Nguồn lực, người hỗ trợ"), max_length=4000,
+                                required=False, widget=forms.Textarea)  # fmt: skip
+    strategies = forms.CharField(label=_("Biện pháp an toàn"), max_length=4000, required=False,
+                                 widget=forms.Textarea)  # fmt: skip
+    emergency_contacts = forms.CharField(label=_("Liên hệ khẩn cấp"), max_length=2000,
+                                         required=False, widget=forms.Textarea)  # fmt: skip
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Nhu cầu"), choices=NeedKind.choices)
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=NeedStatus.choices)
+    note = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
+
+
+class ServiceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại dịch vụ"), choices=NeedKind.choices)
+    delivered_at = forms.DateTimeField(
+        label=_("Thời điểm cung cấp"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    provider = forms.ModelChoiceField(label=_("Cơ quan cung cấp"), queryset=Agency.objects.none())
+    outcome = forms.CharField(label=_("Kết quả"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        province_path = case.unit.path.split("/")[1]
+        self.fields["provider"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, unit__path__startswith=f"/{province_path}/"
+        ).order_by("name")
+
+
+class FollowUpForm(forms.Form):
+    due_on = forms.DateField(
+        label=_("Hạn theo dõi"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Lý do đóng"), choices=list(CLOSURE_REASONS.items()))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do mở lại"), max_length=500, min_length=5)

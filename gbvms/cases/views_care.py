@@ -1,0 +1,184 @@
+"""POST handlers for the care sections of the case page, and the overdue follow-ups list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gbvms.cases import selectors, services_care
+from gbvms.cases.forms_care import (
+    CloseForm,
+    FollowUpForm,
+    NeedForm,
+    ReopenForm,
+    RiskForm,
+    SafetyPlanForm,
+    ServiceForm,
+)
+from gbvms.cases.models import Case, FollowUp
+from gbvms.core import scoping
+from gbvms.core.forms_util import submit
+from gbvms.core.models import AccessLog
+
+
+def case_page_context(case: Case) -> dict[str, Any]:
+    """Everything the case page shows (the page and a failed POST both render it)."""
+    timeline = (
+        AccessLog.objects.filter(object_id=case.code)
+        .exclude(action__in=["cases.case.viewed", "cases.case.opened"])
+        .order_by("at", "id")
+    )
+    return {
+        "case": case,
+        "incidents": case.incidents.prefetch_related("perpetrators"),
+        "consents": case.consents.all(),
+        "assignments": case.assignments.filter(is_active=True).select_related("user"),
+        "timeline": timeline,
+        "risk": case.risk_assessments.first(),
+        "safety_plan_required": services_care.safety_plan_required(case),
+        "needs": case.needs.all(),
+        "services": case.services.select_related("provider"),
+        "follow_ups": case.follow_ups.all(),
+        "supported_in_time": services_care.supported_in_time(case),
+        "today": timezone.localdate(),
+        **care_forms(case),
+    }
+
+
+def care_forms(case: Case) -> dict[str, Any]:
+    """Blank forms for the case page (used by the page and on a failed POST)."""
+    plan = getattr(case, "safety_plan", None)
+    initial_plan = (
+        {f: getattr(plan, f) for f in SafetyPlanForm.base_fields} if plan is not None else None
+    )
+    return {
+        "risk_form": RiskForm(),
+        "plan_form": SafetyPlanForm(initial=initial_plan),
+        "need_form": NeedForm(),
+        "service_form": ServiceForm(case=case),
+        "follow_up_form": FollowUpForm(),
+        "close_form": CloseForm(initial={"version": case.version}),
+        "reopen_form": ReopenForm(),
+    }
+
+
+def _act(
+    request: HttpRequest,
+    code: str,
+    make_form: Callable[[Any, Case], Any],
+    service: Callable[..., Any],
+    form_name: str,
+    done: str,
+) -> HttpResponse:
+    """Shared POST handler: fetch the case for writing, one service, back to the case page."""
+    case = selectors.case_get_for_user(
+        user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
+    )
+    form = make_form(request.POST, case)
+    if submit(form, service, actor=request.user, case=case, request=request) is not None:
+        messages.success(request, done)
+        return redirect("cases:detail", code=case.code)
+    context = case_page_context(case) | {form_name: form}
+    return render(request, "cases/detail.html", context, status=400)
+
+
+class _Risk(RiskForm):
+    """The risk form exposes its answers as one service argument."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return {"answers": self.answers()}
+
+
+@login_required
+@require_POST
+def risk(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã lưu đánh giá rủi ro.")
+    return _act(request, code, lambda d, c: _Risk(d), services_care.risk_assess, "risk_form", done)
+
+
+@login_required
+@require_POST
+def safety_plan(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã lưu kế hoạch an toàn.")
+    return _act(request, code, lambda d, c: SafetyPlanForm(d), services_care.safety_plan_save,
+                "plan_form", done)  # fmt: skip
+
+
+@login_required
+@require_POST
+def need(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã cập nhật kế hoạch hỗ trợ.")
+    return _act(request, code, lambda d, c: NeedForm(d), services_care.need_set, "need_form", done)
+
+
+@login_required
+@require_POST
+def service(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã ghi nhận dịch vụ.")
+    return _act(request, code, lambda d, c: ServiceForm(d, case=c), services_care.service_record,
+                "service_form", done)  # fmt: skip
+
+
+@login_required
+@require_POST
+def follow_up(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã thêm lịch theo dõi.")
+    return _act(request, code, lambda d, c: FollowUpForm(d), services_care.follow_up_add,
+                "follow_up_form", done)  # fmt: skip
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã đóng vụ việc.")
+    return _act(request, code, lambda d, c: CloseForm(d), services_care.case_close, "close_form",
+                done)  # fmt: skip
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, code: str) -> HttpResponse:
+    done = _("Đã mở lại vụ việc.")
+    return _act(request, code, lambda d, c: ReopenForm(d), services_care.case_reopen,
+                "reopen_form", done)  # fmt: skip
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = selectors.case_get_for_user(
+        user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
+    )
+    item = get_object_or_404(FollowUp, pk=pk, case=case)
+    try:
+        services_care.follow_up_done(actor=request.user, follow_up=item, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("cases:detail", code=case.code)
+
+
+@login_required
+@require_GET
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Follow-ups past their due date, for the worker's cases or the supervisor's units."""
+    if not scoping.has_permission(request.user, "cases.view"):
+        raise PermissionDenied
+    visible = selectors.case_list(user=request.user).values("pk")
+    items = (
+        FollowUp.objects.filter(
+            case__in=visible, done_at__isnull=True, due_on__lt=timezone.localdate()
+        )
+        .select_related("case", "case__unit")
+        .order_by("due_on", "id")[:500]
+    )
+    return render(request, "cases/overdue.html", {"items": items})

@@ -1,0 +1,114 @@
+import datetime
+
+import pytest
+import time_machine
+
+from gbvms.cases import services
+from gbvms.cases.models import Case, FollowUp, RiskAssessment, SafetyPlan, Status
+
+NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def case(personas, commune_a):
+    with time_machine.travel(NOW, tick=False):
+        return services.case_open(
+            actor=personas["worker_a"],
+            survivor=services.SurvivorData(full_name="Vũ Thị Hạnh"),
+            channel="police",
+            commune=commune_a,
+            detected_at=NOW,
+        ).case
+
+
+@pytest.mark.django_db
+class TestCarePages:
+    def test_risk_then_safety_plan(self, personas, as_user, case):
+        client = as_user(personas["worker_a"])
+        url = f"/cases/{case.code}/"
+        response = client.post(url + "risk/", {"f_weapon": "on", "f_escalation": "on"})
+        assert response.status_code == 302
+        page = client.get(url).content.decode()
+        assert 'data-testid="plan-required"' in page
+        assert RiskAssessment.objects.get().level == "high"
+        client.post(url + "safety-plan/", {"concern": "Sợ anh ta quay lại", "strategies": ""})
+        assert SafetyPlan.objects.get().concern == "Sợ anh ta quay lại"
+        assert 'data-testid="plan-required"' not in client.get(url).content.decode()
+
+    def test_safety_plan_needs_the_concern(self, personas, as_user, case):
+        response = as_user(personas["worker_a"]).post(
+            f"/cases/{case.code}/safety-plan/", {"concern": ""}
+        )
+        assert response.status_code == 400
+        assert "Trường này là bắt buộc." in response.content.decode()
+        assert not SafetyPlan.objects.exists()
+
+    def test_service_marks_support_in_time(self, personas, as_user, case, agencies):
+        client = as_user(personas["worker_a"])
+        with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+            response = client.post(
+                f"/cases/{case.code}/services/",
+                {"kind": "health", "delivered_at": "2026-03-02T18:00",
+                 "provider": agencies["a"].pk, "outcome": ""},
+            )  # fmt: skip
+            assert response.status_code == 302
+            page = client.get(f"/cases/{case.code}/").content.decode()
+        assert 'data-testid="in-time">có<' in page
+        case.refresh_from_db()
+        assert case.status == Status.ACTIVE
+
+    def test_overdue_follow_ups(self, personas, as_user, case):
+        client = as_user(personas["worker_a"])
+        client.post(f"/cases/{case.code}/follow-ups/", {"due_on": "2026-03-05", "note": ""})
+        assert FollowUp.objects.count() == 1
+        with time_machine.travel(datetime.datetime(2026, 3, 10, tzinfo=datetime.UTC)):
+            body = client.get("/cases/follow-ups/overdue/").content.decode()
+            assert body.count('data-testid="overdue-row"') == 1
+            other = as_user(personas["worker_b"]).get("/cases/follow-ups/overdue/")
+            assert other.content.decode().count('data-testid="overdue-row"') == 0
+            supervisor = as_user(personas["supervisor"]).get("/cases/follow-ups/overdue/")
+            assert supervisor.content.decode().count('data-testid="overdue-row"') == 1
+
+    def test_worker_cannot_close_supervisor_can(self, personas, as_user, case):
+        worker = as_user(personas["worker_a"])
+        response = worker.post(
+            f"/cases/{case.code}/close/", {"reason": "survivor_request", "version": case.version}
+        )
+        assert response.status_code == 400
+        assert "Cần người giám sát duyệt đóng vụ việc." in response.content.decode()
+        assert Case.objects.get().status == Status.OPEN
+        supervisor = as_user(personas["supervisor"])
+        supervisor.post(
+            f"/cases/{case.code}/close/", {"reason": "survivor_request", "version": case.version}
+        )
+        assert Case.objects.get().status == Status.CLOSED
+
+    def test_stale_form_is_told_and_changes_nothing(self, personas, as_user, case):
+        supervisor = as_user(personas["supervisor"])
+        stale = case.version
+        as_user(personas["worker_a"]).post(
+            f"/cases/{case.code}/needs/", {"kind": "safety", "status": "planned", "note": ""}
+        )
+        response = supervisor.post(
+            f"/cases/{case.code}/close/", {"reason": "survivor_request", "version": stale}
+        )
+        assert response.status_code == 400
+        assert "vừa được người khác cập nhật" in response.content.decode()
+        assert Case.objects.get().status == Status.OPEN
+
+    @pytest.mark.parametrize(
+        ("path", "data"),
+        [
+            ("risk/", {"f_weapon": "on"}),
+            ("safety-plan/", {"concern": "x"}),
+            ("follow-ups/", {"due_on": "2026-03-05"}),
+            ("close/", {"reason": "survivor_request", "version": 1}),
+        ],
+    )
+    def test_other_commune_gets_404_and_nothing_changes(self, personas, as_user, case, path, data):
+        response = as_user(personas["worker_b"]).post(f"/cases/{case.code}/{path}", data)
+        assert response.status_code == 404
+        assert not RiskAssessment.objects.exists()
+        assert not SafetyPlan.objects.exists()
+        assert not FollowUp.objects.exists()
+        assert Case.objects.get().status == Status.OPEN
