@@ -41,6 +41,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=200, help="timed requests per figure")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", default="", help="keep the scratch SQLite database in this dir")
     return parser.parse_args()
 
 
@@ -76,7 +77,8 @@ def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
 def main() -> None:
     args = parse()
     with tempfile.TemporaryDirectory(prefix="gbvms-bench-") as name:
-        tmp = Path(name)
+        tmp = Path(args.keep or name)
+        tmp.mkdir(parents=True, exist_ok=True)
         url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
         setup_django(url, tmp)
         from bench.fill import fill

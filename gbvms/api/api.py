@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from gbvms.api import audit, cases, geo, me
+from gbvms.api import audit, care, cases, geo, me
 from gbvms.api.auth import AUTH
 
 api = NinjaAPI(
@@ -20,6 +20,7 @@ api = NinjaAPI(
 api.add_router("/geo", geo.router)
 api.add_router("", me.router)
 api.add_router("", cases.router)
+api.add_router("", care.router)
 api.add_router("", audit.router)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from gbvms.cases.models import Case, CaseAssignment, Survivor
 from gbvms.core import scoping
@@ -99,3 +101,22 @@ def case_duplicates(*, user: Any, survivor: Survivor, province_path: str) -> Dup
     visible = set(scoping.scoped(user, "cases.view", matches).values_list("code", flat=True))
     total = matches.count()
     return Duplicates(sorted(visible), total - len(visible))
+
+
+def case_break_glass(*, user: Any, code: str, reason: str, request: HttpRequest | None) -> Case:
+    """Emergency read of a case outside need-to-know: supervisors only, with a written reason,
+    logged as ``cases.case.break_glass`` for review. Anyone else gets the same 404."""
+    if not scoping.grants(user, "cases.supervise"):
+        raise Http404
+    if len(reason.strip()) < 10:
+        raise ValidationError(
+            {"reason": _("Hãy ghi rõ lý do (ít nhất 10 ký tự).")}, code="reason_too_short"
+        )
+    case = (
+        Case.objects.select_related("unit", "owning_agency", "survivor").filter(code=code).first()
+    )
+    if case is None:
+        raise Http404
+    log_action(action="cases.case.break_glass", actor=user, request=request, obj=case,
+               object_id=case.code, reason=reason.strip())  # fmt: skip
+    return case

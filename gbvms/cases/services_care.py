@@ -71,7 +71,7 @@ def score_risk(answers: dict[str, bool]) -> tuple[int, str]:
     return score, level
 
 
-def _supervisors_of(case: Case) -> list[Any]:
+def case_supervisors(case: Case) -> list[Any]:
     rows = Membership.objects.filter(
         role="case_supervisor", is_active=True, agency__is_active=True
     ).select_related("scope_unit", "user")
@@ -105,7 +105,7 @@ def risk_assess(
     _touch(case)
     _log("cases.risk.assessed", actor, case, request, level=level, score=score)
     if level in SAFETY_PLAN_LEVELS:
-        notify(_supervisors_of(case), f"risk_{level}", case)
+        notify(case_supervisors(case), f"risk_{level}", case)
     return assessment
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
     path("follow-ups/overdue/", views_care.overdue, name="overdue"),
+    path("break-glass/", views_care.break_glass, name="break_glass"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/classify/", views.case_classify, name="classify"),
     path("<str:code>/risk/", views_care.risk, name="risk"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gbvms.cases import selectors, services_care
 from gbvms.cases.forms_care import (
@@ -25,8 +27,9 @@ from gbvms.cases.forms_care import (
     ServiceForm,
 )
 from gbvms.cases.models import Case, FollowUp
+from gbvms.cases.services_care import notify
 from gbvms.core import scoping
-from gbvms.core.forms_util import submit
+from gbvms.core.forms_util import add_service_errors, submit
 from gbvms.core.models import AccessLog
 
 
@@ -182,3 +185,33 @@ def overdue(request: HttpRequest) -> HttpResponse:
         .order_by("due_on", "id")[:500]
     )
     return render(request, "cases/overdue.html", {"items": items})
+
+
+class BreakGlassForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Mã vụ việc"), max_length=20)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do truy cập khẩn cấp"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Được ghi vào nhật ký truy cập và được xem xét lại."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Supervisors only: open a case outside need-to-know with a recorded reason."""
+    if not scoping.grants(request.user, "cases.supervise"):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = selectors.case_break_glass(user=request.user, request=request,
+                                              **form.cleaned_data)  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            notify(services_care.case_supervisors(case), "break_glass", case)
+            context = case_page_context(case) | {"break_glass": True}
+            return render(request, "cases/detail.html", context)
+    return render(request, "cases/break_glass.html", {"form": form})

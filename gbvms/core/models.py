@@ -55,6 +55,7 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_kind", "object_id"], name="accesslog_object"),
+            models.Index(fields=["object_id", "at"], name="accesslog_object_id_at"),
             models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
         ]
 

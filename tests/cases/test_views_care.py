@@ -112,3 +112,55 @@ class TestCarePages:
         assert not SafetyPlan.objects.exists()
         assert not FollowUp.objects.exists()
         assert Case.objects.get().status == Status.OPEN
+
+
+@pytest.mark.django_db
+class TestBreakGlass:
+    @pytest.fixture
+    def outsider(self, agencies, other_province):
+        from tests.conftest import make_user
+
+        return make_user("hn_supervisor", (agencies["other"], "case_supervisor", other_province))
+
+    def test_supervisor_elsewhere_reads_with_a_logged_reason(
+        self, personas, as_user, case, outsider
+    ):
+        from gbvms.cases.models import Notification
+        from gbvms.core.models import AccessLog
+
+        client = as_user(outsider)
+        assert client.get(f"/cases/{case.code}/").status_code == 404
+        response = client.post(
+            "/cases/break-glass/",
+            {"code": case.code, "reason": "Người bị hại đang ở Hà Nội, nguy hiểm tính mạng"},
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'data-testid="break-glass"' in body
+        assert "Vũ Thị Hạnh" in body
+        entry = AccessLog.objects.get(action="cases.case.break_glass")
+        assert (entry.actor, entry.object_id) == (outsider, case.code)
+        assert entry.reason.startswith("Người bị hại đang ở Hà Nội")
+        assert Notification.objects.filter(
+            user=personas["supervisor"], kind="break_glass", case_code=case.code
+        ).exists()
+
+    def test_reason_is_required(self, as_user, case, outsider):
+        from gbvms.core.models import AccessLog
+
+        response = as_user(outsider).post("/cases/break-glass/", {"code": case.code, "reason": "x"})
+        assert "ít nhất 10 ký tự" in response.content.decode()
+        assert not AccessLog.objects.filter(action="cases.case.break_glass").exists()
+
+    @pytest.mark.parametrize("persona", ["worker_a", "worker_b", "admin", "statistician"])
+    def test_only_supervisors(self, personas, as_user, case, persona):
+        response = as_user(personas[persona]).post(
+            "/cases/break-glass/", {"code": case.code, "reason": "một lý do đủ dài để ghi"}
+        )
+        assert response.status_code == 403
+
+    def test_unknown_code_is_404(self, as_user, outsider):
+        response = as_user(outsider).post(
+            "/cases/break-glass/", {"code": "01-2026-000001", "reason": "một lý do đủ dài để ghi"}
+        )
+        assert response.status_code == 404

@@ -1,0 +1,61 @@
+import pytest
+
+from gbvms.cases.models import FollowUp, ServiceRecord
+from tests.cases.test_api_cases import open_case
+
+
+@pytest.mark.django_db
+class TestCareApi:
+    def test_service_and_timeliness(self, personas, as_user, agencies):
+        client = as_user(personas["worker_a"])
+        code = open_case(client)
+        response = client.post(
+            f"/api/v1/cases/{code}/services",
+            {"kind": "health", "delivered_at": "2026-03-02T20:00:00+07:00",
+             "provider_id": agencies["a"].pk},
+            content_type="application/json",
+        )  # fmt: skip
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["supported_in_time"] is True  # 10.5 h after detection
+        assert body["first_support_at"].startswith("2026-03-02T13:00:00")
+
+    def test_follow_up_lifecycle(self, personas, as_user):
+        client = as_user(personas["worker_a"])
+        code = open_case(client)
+        created = client.post(
+            f"/api/v1/cases/{code}/follow-ups", {"due_on": "2026-03-09"},
+            content_type="application/json",
+        )  # fmt: skip
+        assert created.status_code == 201
+        item = created.json()["id"]
+        done = client.post(f"/api/v1/cases/{code}/follow-ups/{item}/done")
+        assert done.status_code == 200
+        assert done.json()["done_at"] is not None
+        assert client.post(f"/api/v1/cases/{code}/follow-ups/{item}/done").status_code == 422
+
+    def test_risk(self, personas, as_user):
+        client = as_user(personas["worker_a"])
+        code = open_case(client)
+        response = client.post(
+            f"/api/v1/cases/{code}/risk", {"answers": {"weapon": True, "strangulation": True}},
+            content_type="application/json",
+        )  # fmt: skip
+        assert response.json() == {"score": 6, "level": "extreme", "safety_plan_required": True}
+
+    def test_other_commune_is_404_and_nothing_saved(self, personas, as_user, agencies):
+        code = open_case(as_user(personas["worker_a"]))
+        other = as_user(personas["worker_b"])
+        response = other.post(
+            f"/api/v1/cases/{code}/services",
+            {"kind": "health", "delivered_at": "2026-03-02T20:00:00+07:00",
+             "provider_id": agencies["b"].pk},
+            content_type="application/json",
+        )  # fmt: skip
+        assert response.status_code == 404
+        assert other.post(
+            f"/api/v1/cases/{code}/follow-ups", {"due_on": "2026-03-09"},
+            content_type="application/json",
+        ).status_code == 404  # fmt: skip
+        assert not ServiceRecord.objects.exists()
+        assert not FollowUp.objects.exists()
