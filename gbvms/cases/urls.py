@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gbvms.cases import views, views_care
+from gbvms.cases import views, views_care, views_transfer
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("new/", views.case_intake, name="intake"),
     path("follow-ups/overdue/", views_care.overdue, name="overdue"),
     path("break-glass/", views_care.break_glass, name="break_glass"),
+    path("transfers/", views_transfer.inbox, name="transfers"),
+    path("transfers/<int:pk>/decide/", views_transfer.decide, name="transfer_decide"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/classify/", views.case_classify, name="classify"),
     path("<str:code>/risk/", views_care.risk, name="risk"),
@@ -18,4 +20,5 @@ urlpatterns = [
     path("<str:code>/follow-ups/<int:pk>/done/", views_care.follow_up_done, name="follow_up_done"),
     path("<str:code>/close/", views_care.close, name="close"),
     path("<str:code>/reopen/", views_care.reopen, name="reopen"),
+    path("<str:code>/transfer/", views_transfer.transfer_request, name="transfer"),
 ]

@@ -53,12 +53,15 @@ def case_page_context(case: Case) -> dict[str, Any]:
         "follow_ups": case.follow_ups.all(),
         "supported_in_time": services_care.supported_in_time(case),
         "today": timezone.localdate(),
+        "transfers": case.transfers.select_related("to_agency")[:5],
         **care_forms(case),
     }
 
 
 def care_forms(case: Case) -> dict[str, Any]:
     """Blank forms for the case page (used by the page and on a failed POST)."""
+    from gbvms.cases.views_transfer import TransferForm
+
     plan = getattr(case, "safety_plan", None)
     initial_plan = (
         {f: getattr(plan, f) for f in SafetyPlanForm.base_fields} if plan is not None else None
@@ -71,6 +74,7 @@ def care_forms(case: Case) -> dict[str, Any]:
         "follow_up_form": FollowUpForm(),
         "close_form": CloseForm(initial={"version": case.version}),
         "reopen_form": ReopenForm(),
+        "transfer_form": TransferForm(case=case),
     }
 
 

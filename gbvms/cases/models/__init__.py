@@ -29,6 +29,7 @@ from gbvms.cases.models.case import (
     Survivor,
     ViolenceForm,
 )
+from gbvms.cases.models.transfer import CaseTransfer, TransferStatus
 
 __all__ = [
     "CONTEXT_CHOICES",
@@ -36,6 +37,7 @@ __all__ = [
     "Case",
     "CaseAssignment",
     "CaseSequence",
+    "CaseTransfer",
     "Channel",
     "Consent",
     "ConsentKind",
@@ -55,5 +57,6 @@ __all__ = [
     "Sex",
     "Status",
     "Survivor",
+    "TransferStatus",
     "ViolenceForm",
 ]

@@ -1,0 +1,91 @@
+"""Transfer of ownership between agencies (the receiving agency must accept)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gbvms.cases.models import Case, CaseAssignment, CaseTransfer, TransferStatus
+from gbvms.cases.services_care import notify
+from gbvms.core.audit import log_action
+from gbvms.orgs.models import Agency, Membership
+
+RECEIVING_ROLES = ("case_worker", "case_supervisor")
+
+
+def receivers_of(agency: Agency) -> list[Any]:
+    rows = Membership.objects.filter(agency=agency, role__in=RECEIVING_ROLES, is_active=True)
+    return [m.user for m in rows.select_related("user") if m.user.is_active]
+
+
+def can_receive(user: Any, agency: Agency) -> bool:
+    return Membership.objects.filter(
+        user=user, agency=agency, role__in=RECEIVING_ROLES, is_active=True
+    ).exists()
+
+
+@transaction.atomic
+def transfer_request(
+    *, actor: Any, case: Case, to_agency: Agency, reason: str, request: HttpRequest | None = None
+) -> CaseTransfer:
+    if to_agency.pk == case.owning_agency_id:
+        raise ValidationError({"to_agency": _("Vụ việc đã thuộc cơ quan này.")}, code="same")
+    if not receivers_of(to_agency):
+        raise ValidationError(
+            {"to_agency": _("Cơ quan này chưa có cán bộ quản lý trường hợp.")}, code="no_receiver"
+        )
+    if CaseTransfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
+        raise ValidationError(_("Vụ việc đang chờ chuyển giao."), code="pending")
+    transfer = CaseTransfer(case=case, from_agency=case.owning_agency, to_agency=to_agency,
+                            reason=reason.strip(), requested_by=actor)  # fmt: skip
+    transfer.full_clean()
+    transfer.save()
+    notify(receivers_of(to_agency), "transfer_requested", case)
+    log_action(action="cases.transfer.requested", actor=actor, request=request, obj=case,
+               object_id=case.code, changes={"to_agency": [None, to_agency.pk]})  # fmt: skip
+    return transfer
+
+
+@transaction.atomic
+def transfer_decide(
+    *, actor: Any, transfer: CaseTransfer, accept: bool, decline_reason: str = "",
+    request: HttpRequest | None = None,
+) -> CaseTransfer:  # fmt: skip
+    """Accept (ownership moves, the accepting user is assigned, old assignments end) or decline."""
+    if not can_receive(actor, transfer.to_agency):
+        raise PermissionDenied
+    if not accept and len(decline_reason.strip()) < 5:
+        raise ValidationError({"decline_reason": _("Hãy ghi lý do từ chối.")}, code="reason")
+    status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
+    updated = CaseTransfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
+        status=status, decided_by=actor, decided_at=timezone.now(),
+        decline_reason=decline_reason.strip(),
+    )  # fmt: skip
+    if not updated:
+        raise ValidationError(_("Yêu cầu chuyển giao này đã được xử lý."), code="decided")
+    transfer.refresh_from_db()
+    case = transfer.case
+    if accept:
+        Case.objects.filter(pk=case.pk).update(owning_agency=transfer.to_agency)
+        CaseAssignment.objects.filter(case=case).update(is_active=False)
+        CaseAssignment.objects.update_or_create(case=case, user=actor,
+                                                defaults={"is_active": True})  # fmt: skip
+    notify([transfer.requested_by], f"transfer_{status}", case)
+    log_action(action=f"cases.transfer.{status}", actor=actor, request=request, obj=case,
+               object_id=case.code, reason=decline_reason[:500])  # fmt: skip
+    return transfer
+
+
+def transfers_inbox(user: Any) -> Any:
+    """Pending transfers to the agencies where the user receives cases."""
+    agencies = Membership.objects.filter(
+        user=user, role__in=RECEIVING_ROLES, is_active=True
+    ).values("agency_id")
+    return CaseTransfer.objects.filter(
+        to_agency__in=agencies, status=TransferStatus.PENDING
+    ).select_related("case", "case__unit", "from_agency")
