@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gbvms.cases import views, views_care, views_transfer
+from gbvms.cases import views, views_care, views_measures, views_transfer
 
 app_name = "cases"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("<str:code>/close/", views_care.close, name="close"),
     path("<str:code>/reopen/", views_care.reopen, name="reopen"),
     path("<str:code>/transfer/", views_transfer.transfer_request, name="transfer"),
+    path("<str:code>/measures/", views_measures.measure_request, name="measure"),
+    path(
+        "<str:code>/measures/<int:pk>/decide/", views_measures.measure_decide, name="measure_decide"
+    ),
+    path("<str:code>/interventions/", views_measures.intervention, name="intervention"),
+    path("<str:code>/child-timeline/", views_measures.child_step, name="child_step"),
 ]

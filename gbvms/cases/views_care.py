@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gbvms.cases import selectors, services_care
+from gbvms.cases import selectors, services_care, services_measures
 from gbvms.cases.forms_care import (
     CloseForm,
     FollowUpForm,
@@ -54,12 +54,19 @@ def case_page_context(case: Case) -> dict[str, Any]:
         "supported_in_time": services_care.supported_in_time(case),
         "today": timezone.localdate(),
         "transfers": case.transfers.select_related("to_agency")[:5],
+        "measures": [
+            (m, services_measures.decision_deadline(m), services_measures.measure_alerts(m))
+            for m in case.measures.select_related("type")
+        ],
+        "interventions": case.interventions.all(),
+        "child": services_measures.child_timeline(case),
         **care_forms(case),
     }
 
 
 def care_forms(case: Case) -> dict[str, Any]:
     """Blank forms for the case page (used by the page and on a failed POST)."""
+    from gbvms.cases.views_measures import measure_forms
     from gbvms.cases.views_transfer import TransferForm
 
     plan = getattr(case, "safety_plan", None)
@@ -75,6 +82,7 @@ def care_forms(case: Case) -> dict[str, Any]:
         "close_form": CloseForm(initial={"version": case.version}),
         "reopen_form": ReopenForm(),
         "transfer_form": TransferForm(case=case),
+        **measure_forms(),
     }
 
 

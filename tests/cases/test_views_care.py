@@ -164,3 +164,52 @@ class TestBreakGlass:
             "/cases/break-glass/", {"code": "01-2026-000001", "reason": "một lý do đủ dài để ghi"}
         )
         assert response.status_code == 404
+
+
+@pytest.mark.django_db
+class TestMeasurePages:
+    def test_request_and_decide_a_no_contact_order(self, personas, as_user, case):
+        from gbvms.cases.models import MeasureType, ProtectiveMeasure
+
+        client = as_user(personas["worker_a"])
+        no_contact = MeasureType.objects.get(code="no_contact_commune")
+        response = client.post(
+            f"/cases/{case.code}/measures/",
+            {"type": no_contact.pk, "requester": "survivor", "survivor_consent": "on"},
+        )
+        assert response.status_code == 302
+        measure = ProtectiveMeasure.objects.get()
+        page = client.get(f"/cases/{case.code}/").content.decode()
+        assert "quyết định trước" in page
+        too_long = client.post(
+            f"/cases/{case.code}/measures/{measure.pk}/decide/",
+            {"grant": "yes", "starts_at": "2026-03-02T12:00", "ends_at": "2026-03-06T12:00"},
+        )
+        assert too_long.status_code == 400
+        assert "Thời hạn tối đa của biện pháp này là 3 ngày." in too_long.content.decode()
+        client.post(
+            f"/cases/{case.code}/measures/{measure.pk}/decide/",
+            {"grant": "yes", "starts_at": "2026-03-02T12:00", "ends_at": "2026-03-05T12:00"},
+        )
+        measure.refresh_from_db()
+        assert measure.decision == "granted"
+
+    def test_police_summons_refused_for_adult_without_danger(self, personas, as_user, case):
+        from gbvms.cases.models import MeasureType, ProtectiveMeasure
+
+        summons = MeasureType.objects.get(code="police_summons")
+        response = as_user(personas["worker_a"]).post(
+            f"/cases/{case.code}/measures/", {"type": summons.pk, "requester": "survivor"}
+        )
+        assert response.status_code == 400
+        assert "nhóm được bảo vệ" in response.content.decode()
+        assert not ProtectiveMeasure.objects.exists()
+
+    def test_intervention_page(self, personas, as_user, case):
+        from gbvms.cases.models import Intervention
+
+        as_user(personas["worker_a"]).post(
+            f"/cases/{case.code}/interventions/",
+            {"kind": "counselling", "done_on": "2026-03-03", "outcome": ""},
+        )
+        assert Intervention.objects.get().kind == "counselling"

@@ -29,6 +29,13 @@ from gbvms.cases.models.case import (
     Survivor,
     ViolenceForm,
 )
+from gbvms.cases.models.measures import (
+    Decision,
+    Intervention,
+    InterventionKind,
+    MeasureType,
+    ProtectiveMeasure,
+)
 from gbvms.cases.models.transfer import CaseTransfer, TransferStatus
 
 __all__ = [
@@ -41,13 +48,18 @@ __all__ = [
     "Channel",
     "Consent",
     "ConsentKind",
+    "Decision",
     "FollowUp",
     "Incident",
+    "Intervention",
+    "InterventionKind",
+    "MeasureType",
     "Need",
     "NeedKind",
     "NeedStatus",
     "Notification",
     "Perpetrator",
+    "ProtectiveMeasure",
     "RiskAssessment",
     "RiskFactor",
     "RiskLevel",

@@ -76,6 +76,9 @@ class Survivor(models.Model):
     ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
     disability = models.BooleanField(_("khuyết tật"), default=False)
     nationality = models.CharField(_("quốc tịch"), max_length=60, blank=True, default="VN")
+    pregnant = models.BooleanField(_("đang mang thai"), default=False)
+    raising_child_under_36m = models.BooleanField(_("đang nuôi con dưới 36 tháng"), default=False)
+    unable_to_self_care = models.BooleanField(_("không có khả năng tự chăm sóc"), default=False)
 
     class Meta:
         verbose_name = _("người bị bạo lực")
@@ -128,6 +131,11 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # child-protection timeline (Decree 56/2017): emergency intervention, approved support plan
+    child_emergency_at = models.DateTimeField(_("can thiệp khẩn cấp lúc"), null=True, blank=True)
+    child_plan_approved_at = models.DateTimeField(
+        _("kế hoạch hỗ trợ trẻ em được duyệt lúc"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("vụ việc")

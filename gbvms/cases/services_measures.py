@@ -1,0 +1,205 @@
+"""Protective measures with their legal time limits, perpetrator interventions, and the
+child-protection timeline (emergency intervention within 12 h, support plan in 5 working days)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gbvms.cases.models import (
+    Case,
+    Decision,
+    Intervention,
+    MeasureType,
+    Perpetrator,
+    ProtectiveMeasure,
+)
+from gbvms.core.audit import log_action
+
+CHILD_AGE = 18
+ELDERLY_AGE = 60
+CHILD_EMERGENCY_HOURS = 12
+CHILD_PLAN_WORKING_DAYS = 5
+EXPIRY_WARNING = datetime.timedelta(hours=24)
+
+
+def _log(action: str, actor: Any, case: Case, request: HttpRequest | None, **kw: Any) -> None:
+    log_action(action=action, actor=actor, request=request, obj=case, object_id=case.code, **kw)
+
+
+def age_at(case: Case, when: datetime.datetime | None = None) -> int | None:
+    year = case.survivor.birth_year
+    if year is None:
+        return None
+    return (when or case.detected_at).year - year
+
+
+def in_protected_group(case: Case) -> bool:
+    """Children, pregnant women, women raising a child under 36 months, elderly people, people
+    with disability or unable to care for themselves (Law 13/2022 Art. 24)."""
+    survivor, age = case.survivor, age_at(case)
+    return bool(
+        (age is not None and (age < CHILD_AGE or age >= ELDERLY_AGE))
+        or survivor.pregnant
+        or survivor.raising_child_under_36m
+        or survivor.disability
+        or survivor.unable_to_self_care
+    )
+
+
+@transaction.atomic
+def measure_request(
+    *, actor: Any, case: Case, type: MeasureType, requester: str = "survivor",
+    survivor_consent: bool = True, danger_to_life: bool = False,
+    requested_at: datetime.datetime | None = None, request: HttpRequest | None = None,
+) -> ProtectiveMeasure:  # fmt: skip
+    if type.requires_protected_group_or_danger and not (danger_to_life or in_protected_group(case)):
+        message = _("Biện pháp này chỉ áp dụng khi người bị hại thuộc nhóm được bảo vệ hoặc có "
+                    "căn cứ nguy hiểm đến sức khỏe, tính mạng.")  # fmt: skip
+        raise ValidationError({"type": ValidationError(message, code="not_applicable")})
+    if requester == "agency" and not survivor_consent and not danger_to_life:
+        raise ValidationError(
+            {"survivor_consent": _("Đề nghị của cơ quan, tổ chức cần sự đồng ý của người bị hại "
+                                   "hoặc người giám hộ.")},
+            code="consent",
+        )  # fmt: skip
+    measure = ProtectiveMeasure(
+        case=case, type=type, requester=requester, survivor_consent=survivor_consent,
+        danger_to_life=danger_to_life, requested_at=requested_at or timezone.now(),
+        recorded_by=actor,
+    )  # fmt: skip
+    measure.full_clean()
+    measure.save()
+    _log("cases.measure.requested", actor, case, request, changes={"type": [None, type.code]})
+    return measure
+
+
+def decision_deadline(measure: ProtectiveMeasure) -> datetime.datetime | None:
+    hours = measure.type.decision_hours
+    return measure.requested_at + datetime.timedelta(hours=hours) if hours is not None else None
+
+
+@transaction.atomic
+def measure_decide(
+    *, actor: Any, measure: ProtectiveMeasure, grant: bool,
+    starts_at: datetime.datetime | None = None, ends_at: datetime.datetime | None = None,
+    refusal_reason: str = "", request: HttpRequest | None = None,
+) -> ProtectiveMeasure:  # fmt: skip
+    """Record the decision. A grant with a legal maximum must end within it; a refusal needs
+    its written reason."""
+    if measure.decision != Decision.PENDING:
+        raise ValidationError(_("Đề nghị này đã có quyết định."), code="decided")
+    if not grant and len(refusal_reason.strip()) < 5:
+        raise ValidationError({"refusal_reason": _("Từ chối phải có lý do bằng văn bản.")})
+    limit = measure.type.max_duration_days
+    if grant and limit is not None:
+        if starts_at is None or ends_at is None:
+            raise ValidationError({"ends_at": _("Hãy ghi thời điểm bắt đầu và kết thúc.")})
+        if ends_at <= starts_at or ends_at - starts_at > datetime.timedelta(days=limit):
+            message = _("Thời hạn tối đa của biện pháp này là %(d)s ngày.") % {"d": limit}
+            raise ValidationError({"ends_at": ValidationError(message, code="too_long")})
+    measure.decision = Decision.GRANTED if grant else Decision.REFUSED
+    measure.decided_at = timezone.now()
+    measure.starts_at, measure.ends_at = (starts_at, ends_at) if grant else (None, None)
+    measure.refusal_reason = refusal_reason.strip()
+    measure.full_clean()
+    measure.save()
+    _log(f"cases.measure.{measure.decision}", actor, measure.case, request,
+         changes={"type": [None, measure.type.code]})  # fmt: skip
+    return measure
+
+
+def measure_alerts(measure: ProtectiveMeasure, now: datetime.datetime | None = None) -> list[str]:
+    """'decision_overdue' past the legal decision time; 'expiring' within 24 h of the end."""
+    now = now or timezone.now()
+    alerts = []
+    deadline = decision_deadline(measure)
+    if measure.decision == Decision.PENDING and deadline is not None and now > deadline:
+        alerts.append("decision_overdue")
+    granted = measure.decision == Decision.GRANTED and measure.ends_at is not None
+    if granted and now <= measure.ends_at <= now + EXPIRY_WARNING:  # type: ignore[operator]
+        alerts.append("expiring")
+    return alerts
+
+
+@transaction.atomic
+def intervention_record(
+    *, actor: Any, case: Case, kind: str, done_on: datetime.date, outcome: str = "",
+    perpetrator: Perpetrator | None = None, request: HttpRequest | None = None,
+) -> Intervention:  # fmt: skip
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("Ngày thực hiện không thể ở tương lai.")})
+    item = Intervention(case=case, kind=kind, done_on=done_on, outcome=outcome.strip(),
+                        perpetrator=perpetrator, recorded_by=actor)  # fmt: skip
+    item.full_clean()
+    item.save()
+    _log("cases.intervention.recorded", actor, case, request, changes={"kind": [None, kind]})
+    return item
+
+
+def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    """Monday–Friday; public holidays are not modelled yet (a holiday calendar is data to add)."""
+    current, added = start, 0
+    while added < days:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            added += 1
+    return current
+
+
+@dataclass
+class ChildTimeline:
+    emergency_due: datetime.datetime | None
+    emergency_done: datetime.datetime | None
+    plan_due: datetime.datetime
+    plan_done: datetime.datetime | None
+
+    def overdue(self, now: datetime.datetime | None = None) -> list[str]:
+        now = now or timezone.now()
+        late = []
+        if self.emergency_due and not self.emergency_done and now > self.emergency_due:
+            late.append("emergency")
+        if not self.plan_done and now > self.plan_due:
+            late.append("plan")
+        return late
+
+
+def child_timeline(case: Case) -> ChildTimeline | None:
+    """For a child survivor: emergency intervention within 12 h when at serious risk, and a
+    support plan approved within 5 working days (Decree 56/2017)."""
+    age = age_at(case)
+    if age is None or age >= CHILD_AGE:
+        return None
+    serious = case.immediate_danger or case.risk_level in {"high", "extreme"}
+    emergency_due = (
+        case.detected_at + datetime.timedelta(hours=CHILD_EMERGENCY_HOURS) if serious else None
+    )
+    return ChildTimeline(
+        emergency_due=emergency_due,
+        emergency_done=case.child_emergency_at,
+        plan_due=add_working_days(case.detected_at, CHILD_PLAN_WORKING_DAYS),
+        plan_done=case.child_plan_approved_at,
+    )
+
+
+@transaction.atomic
+def child_step_record(
+    *, actor: Any, case: Case, step: str, at: datetime.datetime,
+    request: HttpRequest | None = None,
+) -> Case:  # fmt: skip
+    field = {"emergency": "child_emergency_at", "plan": "child_plan_approved_at"}.get(step)
+    if field is None or child_timeline(case) is None:
+        raise ValidationError(_("Chỉ áp dụng cho vụ việc trẻ em."), code="not_child")
+    if at > timezone.now() + datetime.timedelta(minutes=5) or at < case.detected_at:
+        raise ValidationError({"at": _("Thời điểm không hợp lệ.")})
+    Case.objects.filter(pk=case.pk).update(**{field: at})
+    setattr(case, field, at)
+    _log(f"cases.child.{step}", actor, case, request)
+    return case
