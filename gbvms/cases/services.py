@@ -20,8 +20,12 @@ from gbvms.cases.models import (
     CaseSequence,
     Consent,
     ConsentKind,
+    ContextFlag,
+    DvAct,
     Incident,
     Perpetrator,
+    Relationship,
+    Report,
     Survivor,
 )
 from gbvms.cases.selectors import Duplicates, case_duplicates
@@ -295,3 +299,62 @@ def consent_withdraw(
         changes={"consent": [consent.pk, None]},
     )
     return consent
+
+
+def applicable_dv_acts(relationship: str) -> set[str]:
+    """DV acts that apply to a relationship (data: DvAct.applies_divorced/applies_cohabiting)."""
+    acts = DvAct.objects.all()
+    if relationship == Relationship.DIVORCED:
+        acts = acts.filter(applies_divorced=True)
+    elif relationship == Relationship.COHABITING:
+        acts = acts.filter(applies_cohabiting=True)
+    elif relationship != Relationship.FAMILY:
+        return set()
+    return set(acts.values_list("code", flat=True))
+
+
+@transaction.atomic
+def incident_legal_set(
+    *, actor: Any, case: Case, relationship: str, dv_acts: list[str], context_flags: list[str],
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    """Record the DV acts (refusing acts that do not apply to the relationship) and flags."""
+    incident = case.incidents.first() or Incident(case=case, unit=case.unit)
+    wrong = set(dv_acts) - applicable_dv_acts(relationship)
+    if wrong:
+        raise ValidationError(
+            {"dv_acts": _("Không áp dụng cho quan hệ này: %(acts)s")
+             % {"acts": ", ".join(sorted(wrong))}},
+            code="not_applicable",
+        )  # fmt: skip
+    unknown = set(context_flags) - set(ContextFlag.values)
+    if unknown:
+        raise ValidationError({"context_flags": _("Dấu hiệu không hợp lệ.")})
+    incident.dv_relationship = relationship
+    incident.dv_acts = sorted(set(dv_acts))
+    incident.context_flags = sorted(set(context_flags))
+    incident.full_clean()
+    incident.save()
+    log_action(action="cases.incident.legal_set", actor=actor, request=request, obj=case,
+               object_id=case.code, changes={"dv_acts": [None, incident.dv_acts]})  # fmt: skip
+    return incident
+
+
+@transaction.atomic
+def report_record(
+    *, actor: Any, case: Case, received_by: str, channel: str,
+    received_at: datetime.datetime, chair_notified_at: datetime.datetime | None = None,
+    form03: dict[str, str] | None = None, request: HttpRequest | None = None,
+) -> Report:  # fmt: skip
+    """How the report was received; non-commune receivers must notify the commune chairman."""
+    report = Report.objects.filter(case=case).first() or Report(case=case)
+    report.received_by, report.channel, report.received_at = received_by, channel, received_at
+    report.chair_notified_at = chair_notified_at
+    report.form03 = {k: v[:1000] for k, v in (form03 or {}).items()}
+    if chair_notified_at and chair_notified_at < received_at:
+        raise ValidationError({"chair_notified_at": _("Không thể trước thời điểm tiếp nhận.")})
+    report.full_clean()
+    report.save()
+    log_action(action="cases.report.recorded", actor=actor, request=request, obj=case,
+               object_id=case.code, changes={"received_by": [None, received_by]})  # fmt: skip
+    return report

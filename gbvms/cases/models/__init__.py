@@ -36,11 +36,21 @@ from gbvms.cases.models.measures import (
     MeasureType,
     ProtectiveMeasure,
 )
+from gbvms.cases.models.report import (
+    NOTIFY_CHAIR,
+    ContextFlag,
+    DvAct,
+    ReceivedBy,
+    Relationship,
+    Report,
+    ReportChannel,
+)
 from gbvms.cases.models.transfer import CaseTransfer, TransferStatus
 
 __all__ = [
     "CONTEXT_CHOICES",
     "GBV_TYPE_CHOICES",
+    "NOTIFY_CHAIR",
     "Case",
     "CaseAssignment",
     "CaseSequence",
@@ -48,7 +58,9 @@ __all__ = [
     "Channel",
     "Consent",
     "ConsentKind",
+    "ContextFlag",
     "Decision",
+    "DvAct",
     "FollowUp",
     "Incident",
     "Intervention",
@@ -60,6 +72,10 @@ __all__ = [
     "Notification",
     "Perpetrator",
     "ProtectiveMeasure",
+    "ReceivedBy",
+    "Relationship",
+    "Report",
+    "ReportChannel",
     "RiskAssessment",
     "RiskFactor",
     "RiskLevel",
