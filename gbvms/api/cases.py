@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from gbvms.cases import classification, selectors, services
 from gbvms.cases.models import Case, Channel, Consent, Sex
 from gbvms.geo.selectors import unit_get
+from gbvms.orgs.models import User
 
 router = Router(tags=["cases"])
 
@@ -120,7 +121,9 @@ class ConsentIn(StrictSchema):
     kind: Literal["services", "sharing", "statistics"]
     service_types: list[str] = Field(default_factory=list, max_length=20)
     provider_ids: list[int] = Field(default_factory=list, max_length=50)
-    given_by: Literal["survivor", "guardian"]
+    given_by: Literal["survivor", "guardian", "best_interest", "life_threat"]
+    exception_reason: str = Field("", max_length=500)
+    approved_by: str = Field("", max_length=150, description="supervisor's username")
 
 
 class ConsentOut(Schema):
@@ -243,9 +246,11 @@ def consent_create(
     case = selectors.case_get_for_user(
         user=request.user, code=code[:20], request=request, for_write=True
     )
+    data = payload.model_dump()
+    approver = data.pop("approved_by")
+    data["approved_by"] = User.objects.filter(username=approver).first() if approver else None
     try:
-        consent = services.consent_give(actor=request.user, case=case, request=request,
-                                        **payload.model_dump())  # fmt: skip
+        consent = services.consent_give(actor=request.user, case=case, request=request, **data)
     except ValidationError as exc:
         return Status(422, errors_of(exc))
     return Status(201, ConsentOut.from_orm(consent))

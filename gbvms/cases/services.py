@@ -253,16 +253,23 @@ def consent_give(
     given_by: str,
     service_types: list[str] | None = None,
     provider_ids: list[int] | None = None,
+    exception_reason: str = "",
+    approved_by: Any = None,
     request: HttpRequest | None = None,
 ) -> Consent:
+    """Consent per purpose. A child under 16 cannot consent alone: a guardian does, or a recorded
+    best-interest exception; a life-threatening exception needs a reason and a supervisor."""
     if kind != ConsentKind.SHARING and provider_ids:
         raise ValidationError({"provider_ids": _("Chỉ đồng ý chia sẻ mới gắn với cơ sở cụ thể.")})
+    _check_consent_giver(case, given_by, exception_reason, approved_by)
     consent = Consent(
         case=case,
         kind=kind,
         given_by=given_by,
         service_types=sorted(set(service_types or [])),
         provider_ids=sorted(set(provider_ids or [])),
+        exception_reason=exception_reason.strip(),
+        approved_by=approved_by,
         recorded_by=actor,
     )
     consent.full_clean()
@@ -276,6 +283,26 @@ def consent_give(
         changes={"consent": [None, consent.pk], "kind": [None, kind]},
     )
     return consent
+
+
+CONSENT_ALONE_AGE = 16
+
+
+def _check_consent_giver(case: Case, given_by: str, reason: str, approved_by: Any) -> None:
+    year = case.survivor.birth_year
+    age = case.detected_at.year - year if year else None
+    if given_by == "survivor" and age is not None and age < CONSENT_ALONE_AGE:
+        raise ValidationError(
+            {"given_by": _("Trẻ em dưới 16 tuổi: cần cha mẹ, người giám hộ đồng ý hoặc ghi nhận "
+                           "ngoại lệ vì lợi ích tốt nhất của trẻ.")},
+        )  # fmt: skip
+    if given_by in {"best_interest", "life_threat"} and len(reason.strip()) < 10:
+        raise ValidationError({"exception_reason": _("Hãy ghi rõ lý do ngoại lệ.")})
+    if given_by == "life_threat" and (
+        approved_by is None or not scoping.has_permission(approved_by, "cases.supervise",
+                                                          case.unit.path)
+    ):  # fmt: skip
+        raise ValidationError({"approved_by": _("Ngoại lệ đe dọa tính mạng cần người giám sát.")})
 
 
 @transaction.atomic

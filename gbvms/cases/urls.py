@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gbvms.cases import views, views_care, views_measures, views_transfer
+from gbvms.cases import views, views_care, views_legal, views_measures, views_transfer
 
 app_name = "cases"
 urlpatterns = [
@@ -27,4 +27,12 @@ urlpatterns = [
     ),
     path("<str:code>/interventions/", views_measures.intervention, name="intervention"),
     path("<str:code>/child-timeline/", views_measures.child_step, name="child_step"),
+    path("<str:code>/consents/", views_legal.consent, name="consent"),
+    path(
+        "<str:code>/consents/<int:pk>/withdraw/",
+        views_legal.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("<str:code>/legal/", views_legal.legal, name="legal"),
+    path("<str:code>/report/", views_legal.report, name="report"),
 ]

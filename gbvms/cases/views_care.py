@@ -60,12 +60,14 @@ def case_page_context(case: Case) -> dict[str, Any]:
         ],
         "interventions": case.interventions.all(),
         "child": services_measures.child_timeline(case),
+        "report": getattr(case, "report", None),
         **care_forms(case),
     }
 
 
 def care_forms(case: Case) -> dict[str, Any]:
     """Blank forms for the case page (used by the page and on a failed POST)."""
+    from gbvms.cases.views_legal import legal_forms
     from gbvms.cases.views_measures import measure_forms
     from gbvms.cases.views_transfer import TransferForm
 
@@ -83,23 +85,28 @@ def care_forms(case: Case) -> dict[str, Any]:
         "reopen_form": ReopenForm(),
         "transfer_form": TransferForm(case=case),
         **measure_forms(),
+        **legal_forms(case),
     }
 
 
-def _act(
+def case_action(
     request: HttpRequest,
     code: str,
     make_form: Callable[[Any, Case], Any],
     service: Callable[..., Any],
     form_name: str,
     done: str,
+    target: Callable[[Case], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """Shared POST handler: fetch the case for writing, one service, back to the case page."""
+    """The one POST handler of the case page: fetch the case for writing, validate the form,
+    call one service (on the case, or on what ``target`` picks in it), then back to the page;
+    on errors, the page again with the form's errors in place."""
     case = selectors.case_get_for_user(
         user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
     )
     form = make_form(request.POST, case)
-    if submit(form, service, actor=request.user, case=case, request=request) is not None:
+    on = target(case) if target else {"case": case}
+    if submit(form, service, actor=request.user, request=request, **on) is not None:
         messages.success(request, done)
         return redirect("cases:detail", code=case.code)
     context = case_page_context(case) | {form_name: form}
@@ -118,54 +125,78 @@ class _Risk(RiskForm):
 @require_POST
 def risk(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã lưu đánh giá rủi ro.")
-    return _act(request, code, lambda d, c: _Risk(d), services_care.risk_assess, "risk_form", done)
+    return case_action(
+        request, code, lambda d, c: _Risk(d), services_care.risk_assess, "risk_form", done
+    )
 
 
 @login_required
 @require_POST
 def safety_plan(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã lưu kế hoạch an toàn.")
-    return _act(request, code, lambda d, c: SafetyPlanForm(d), services_care.safety_plan_save,
-                "plan_form", done)  # fmt: skip
+    return case_action(
+        request,
+        code,
+        lambda d, c: SafetyPlanForm(d),
+        services_care.safety_plan_save,
+        "plan_form",
+        done,
+    )
 
 
 @login_required
 @require_POST
 def need(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã cập nhật kế hoạch hỗ trợ.")
-    return _act(request, code, lambda d, c: NeedForm(d), services_care.need_set, "need_form", done)
+    return case_action(
+        request, code, lambda d, c: NeedForm(d), services_care.need_set, "need_form", done
+    )
 
 
 @login_required
 @require_POST
 def service(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã ghi nhận dịch vụ.")
-    return _act(request, code, lambda d, c: ServiceForm(d, case=c), services_care.service_record,
-                "service_form", done)  # fmt: skip
+    return case_action(
+        request,
+        code,
+        lambda d, c: ServiceForm(d, case=c),
+        services_care.service_record,
+        "service_form",
+        done,
+    )
 
 
 @login_required
 @require_POST
 def follow_up(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã thêm lịch theo dõi.")
-    return _act(request, code, lambda d, c: FollowUpForm(d), services_care.follow_up_add,
-                "follow_up_form", done)  # fmt: skip
+    return case_action(
+        request,
+        code,
+        lambda d, c: FollowUpForm(d),
+        services_care.follow_up_add,
+        "follow_up_form",
+        done,
+    )
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã đóng vụ việc.")
-    return _act(request, code, lambda d, c: CloseForm(d), services_care.case_close, "close_form",
-                done)  # fmt: skip
+    return case_action(
+        request, code, lambda d, c: CloseForm(d), services_care.case_close, "close_form", done
+    )
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã mở lại vụ việc.")
-    return _act(request, code, lambda d, c: ReopenForm(d), services_care.case_reopen,
-                "reopen_form", done)  # fmt: skip
+    return case_action(
+        request, code, lambda d, c: ReopenForm(d), services_care.case_reopen, "reopen_form", done
+    )
 
 
 @login_required
@@ -218,8 +249,9 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = selectors.case_break_glass(user=request.user, request=request,
-                                              **form.cleaned_data)  # fmt: skip
+            case = selectors.case_break_glass(
+                user=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

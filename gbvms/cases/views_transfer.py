@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gbvms.cases import selectors, services_transfer
-from gbvms.cases.views_care import case_page_context
-from gbvms.core.forms_util import submit
+from gbvms.cases import services_transfer
+from gbvms.cases.views_care import case_action
 from gbvms.orgs.models import Agency
 
 
@@ -43,16 +42,14 @@ class DeclineForm(forms.Form):
 @login_required
 @require_POST
 def transfer_request(request: HttpRequest, code: str) -> HttpResponse:
-    case = selectors.case_get_for_user(
-        user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
+    return case_action(
+        request,
+        code,
+        lambda d, c: TransferForm(d, case=c),
+        services_transfer.transfer_request,
+        "transfer_form",
+        _("Đã gửi yêu cầu chuyển giao."),
     )
-    form = TransferForm(request.POST, case=case)
-    if submit(form, services_transfer.transfer_request, actor=request.user, case=case,
-              request=request) is not None:  # fmt: skip
-        messages.success(request, _("Đã gửi yêu cầu chuyển giao."))
-        return redirect("cases:detail", code=case.code)
-    context = case_page_context(case) | {"transfer_form": form}
-    return render(request, "cases/detail.html", context, status=400)
 
 
 @login_required
@@ -71,9 +68,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     accept = request.POST.get("decision") == "accept"
     try:
         services_transfer.transfer_decide(
-            actor=request.user, transfer=transfer, accept=accept, request=request,
+            actor=request.user,
+            transfer=transfer,
+            accept=accept,
+            request=request,
             decline_reason=request.POST.get("decline_reason", "")[:500],
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cases:transfers")

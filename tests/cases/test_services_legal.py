@@ -78,3 +78,43 @@ class TestReport:
                 channel="phone_sms", received_at=NOW,
                 chair_notified_at=NOW - datetime.timedelta(hours=1),
             )  # fmt: skip
+
+
+@pytest.mark.django_db
+class TestConsentExceptions:
+    def child_case(self, personas, commune_a, birth_year=2014):
+        return services.case_open(
+            actor=personas["worker_a"], survivor=services.SurvivorData(birth_year=birth_year),
+            channel="school", commune=commune_a, detected_at=NOW,
+        ).case  # fmt: skip
+
+    def test_child_under_16_cannot_consent_alone(self, personas, commune_a):
+        case = self.child_case(personas, commune_a)
+        with pytest.raises(ValidationError):
+            services.consent_give(actor=personas["worker_a"], case=case, kind="services",
+                                  given_by="survivor")  # fmt: skip
+        services.consent_give(actor=personas["worker_a"], case=case, kind="services",
+                              given_by="guardian")  # fmt: skip
+
+    def test_best_interest_exception_needs_a_reason(self, personas, commune_a):
+        case = self.child_case(personas, commune_a)
+        with pytest.raises(ValidationError):
+            services.consent_give(actor=personas["worker_a"], case=case, kind="services",
+                                  given_by="best_interest")  # fmt: skip
+        consent = services.consent_give(
+            actor=personas["worker_a"], case=case, kind="services", given_by="best_interest",
+            exception_reason="Người giám hộ là người gây bạo lực",
+        )  # fmt: skip
+        assert consent.exception_reason.startswith("Người giám hộ")
+
+    def test_life_threat_needs_a_supervisor(self, personas, case):
+        with pytest.raises(ValidationError):
+            services.consent_give(
+                actor=personas["worker_a"], case=case, kind="sharing", given_by="life_threat",
+                exception_reason="Đang bị đe dọa bằng dao", approved_by=personas["worker_a"],
+            )  # fmt: skip
+        consent = services.consent_give(
+            actor=personas["worker_a"], case=case, kind="sharing", given_by="life_threat",
+            exception_reason="Đang bị đe dọa bằng dao", approved_by=personas["supervisor"],
+        )  # fmt: skip
+        assert consent.approved_by == personas["supervisor"]

@@ -213,3 +213,37 @@ class TestMeasurePages:
             {"kind": "counselling", "done_on": "2026-03-03", "outcome": ""},
         )
         assert Intervention.objects.get().kind == "counselling"
+
+
+@pytest.mark.django_db
+class TestLegalPages:
+    def test_consent_give_and_withdraw(self, personas, as_user, case):
+        from gbvms.cases.models import Consent
+
+        client = as_user(personas["worker_a"])
+        client.post(
+            f"/cases/{case.code}/consents/",
+            {"kind": "sharing", "service_types": ["health", "legal"], "given_by": "survivor"},
+        )
+        consent = Consent.objects.get()
+        assert consent.service_types == ["health", "legal"]
+        client.post(f"/cases/{case.code}/consents/{consent.pk}/withdraw/")
+        consent.refresh_from_db()
+        assert consent.withdrawn_at is not None
+
+    def test_dv_acts_refused_when_not_applicable(self, personas, as_user, case):
+        response = as_user(personas["worker_a"]).post(
+            f"/cases/{case.code}/legal/", {"relationship": "divorced", "dv_acts": ["i"]}
+        )
+        assert response.status_code == 400
+        assert "Không áp dụng cho quan hệ này: i" in response.content.decode()
+
+    def test_report_shows_missing_chair_notification(self, personas, as_user, case):
+        client = as_user(personas["worker_a"])
+        client.post(
+            f"/cases/{case.code}/report/",
+            {"received_by": "cong_an", "channel": "in_person", "received_at": "2026-03-02T09:00",
+             "content": "Hàng xóm báo tin"},
+        )  # fmt: skip
+        page = client.get(f"/cases/{case.code}/").content.decode()
+        assert "chưa báo Chủ tịch UBND xã" in page

@@ -227,8 +227,22 @@ class Consent(models.Model):
     provider_ids = models.JSONField(_("cơ sở cung cấp"), default=list, blank=True)
     given_by = models.CharField(
         _("người đồng ý"),
-        max_length=10,
-        choices=[("survivor", _("Người bị hại")), ("guardian", _("Cha mẹ, người giám hộ"))],
+        max_length=16,
+        choices=[
+            ("survivor", _("Người bị hại")),
+            ("guardian", _("Cha mẹ, người giám hộ")),
+            ("best_interest", _("Ngoại lệ vì lợi ích tốt nhất của trẻ em")),
+            ("life_threat", _("Ngoại lệ do đe dọa tính mạng")),
+        ],
+    )
+    exception_reason = models.CharField(_("lý do ngoại lệ"), max_length=500, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giám sát phê duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     given_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
