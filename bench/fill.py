@@ -53,7 +53,7 @@ def fill(*, cases: int, seed: int, log: Callable[[str], None]) -> World:
     from gbvms.geo.models import AdminUnit
     from gbvms.geo.services import units_load
 
-    rng = random.Random(seed)  # noqa: S311 (synthetic data)
+    rng = random.Random(seed)
     units_load()
     communes = list(AdminUnit.objects.current().filter(level="commune").select_related("parent"))
     provinces = list(AdminUnit.objects.current().filter(level="province"))

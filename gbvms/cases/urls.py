@@ -12,6 +12,7 @@ urlpatterns = [
     path("transfers/<int:pk>/decide/", views_transfer.decide, name="transfer_decide"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/classify/", views.case_classify, name="classify"),
+    path("<str:code>/form/<slug:name>/", views_care.case_form, name="form"),
     path("<str:code>/risk/", views_care.risk, name="risk"),
     path("<str:code>/safety-plan/", views_care.safety_plan, name="safety_plan"),
     path("<str:code>/needs/", views_care.need, name="need"),

@@ -9,8 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,32 +62,94 @@ def case_page_context(case: Case) -> dict[str, Any]:
         "interventions": case.interventions.all(),
         "child": services_measures.child_timeline(case),
         "report": getattr(case, "report", None),
-        **care_forms(case),
+        "slots": slots(case),
+        "decide_form": _decide_form(),
     }
 
 
-def care_forms(case: Case) -> dict[str, Any]:
-    """Blank forms for the case page (used by the page and on a failed POST)."""
-    from gbvms.cases.views_legal import legal_forms
-    from gbvms.cases.views_measures import measure_forms
+def _decide_form() -> Any:
+    from gbvms.cases.views_measures import MeasureDecideForm
+
+    return MeasureDecideForm()
+
+
+# slot name -> (action url name, button label). The case page shows each action's form in a
+# <details> that loads it on first opening (HTMX), so the page itself stays light.
+SLOTS: dict[str, tuple[str, Any]] = {
+    "risk": ("cases:risk", gettext_lazy("Lưu đánh giá")),
+    "plan": ("cases:safety_plan", gettext_lazy("Lưu kế hoạch an toàn")),
+    "need": ("cases:need", gettext_lazy("Lưu")),
+    "service": ("cases:service", gettext_lazy("Ghi nhận")),
+    "follow_up": ("cases:follow_up", gettext_lazy("Thêm")),
+    "close": ("cases:close", gettext_lazy("Đóng vụ việc")),
+    "reopen": ("cases:reopen", gettext_lazy("Mở lại")),
+    "transfer": ("cases:transfer", gettext_lazy("Gửi yêu cầu")),
+    "measure": ("cases:measure", gettext_lazy("Ghi nhận")),
+    "intervention": ("cases:intervention", gettext_lazy("Ghi nhận")),
+    "child": ("cases:child_step", gettext_lazy("Lưu")),
+    "consent": ("cases:consent", gettext_lazy("Ghi nhận")),
+    "legal": ("cases:legal", gettext_lazy("Lưu")),
+    "report": ("cases:report", gettext_lazy("Lưu")),
+}
+
+
+def blank_form(name: str, case: Case) -> Any:
+    """The unbound form of one slot (with the case's current values where it edits them)."""
+    from gbvms.cases.views_legal import ConsentForm, LegalForm, ReportForm
+    from gbvms.cases.views_measures import ChildStepForm, InterventionForm, MeasureRequestForm
     from gbvms.cases.views_transfer import TransferForm
 
-    plan = getattr(case, "safety_plan", None)
-    initial_plan = (
-        {f: getattr(plan, f) for f in SafetyPlanForm.base_fields} if plan is not None else None
-    )
-    return {
-        "risk_form": RiskForm(),
-        "plan_form": SafetyPlanForm(initial=initial_plan),
-        "need_form": NeedForm(),
-        "service_form": ServiceForm(case=case),
-        "follow_up_form": FollowUpForm(),
-        "close_form": CloseForm(initial={"version": case.version}),
-        "reopen_form": ReopenForm(),
-        "transfer_form": TransferForm(case=case),
-        **measure_forms(),
-        **legal_forms(case),
+    plan = getattr(case, "safety_plan", None) if name == "plan" else None
+    factories: dict[str, Callable[[], Any]] = {
+        "risk": RiskForm,
+        "plan": lambda: SafetyPlanForm(
+            initial={f: getattr(plan, f) for f in SafetyPlanForm.base_fields} if plan else None
+        ),
+        "need": NeedForm,
+        "service": lambda: ServiceForm(case=case),
+        "follow_up": FollowUpForm,
+        "close": lambda: CloseForm(initial={"version": case.version}),
+        "reopen": ReopenForm,
+        "transfer": lambda: TransferForm(case=case),
+        "measure": MeasureRequestForm,
+        "intervention": InterventionForm,
+        "child": ChildStepForm,
+        "consent": lambda: ConsentForm(case=case),
+        "legal": LegalForm,
+        "report": ReportForm,
     }
+    return factories[name]()
+
+
+def slots(case: Case, bound: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Per slot: where the form posts, its button, where to load it, and a bound form with
+    errors when a POST failed (shown at once, open)."""
+    bound = bound or {}
+    return {
+        name: {
+            "name": name,
+            "action": reverse(url, args=[case.code]),
+            "label": label,
+            "lazy_url": reverse("cases:form", args=[case.code, name]),
+            "form": bound.get(name),
+        }
+        for name, (url, label) in SLOTS.items()
+    }
+
+
+@login_required
+@require_GET
+def case_form(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """One action's form: the HTMX fragment for the case page, or a page of its own."""
+    if name not in SLOTS:
+        raise Http404
+    case = selectors.case_get_for_user(
+        user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
+    )
+    slot = slots(case)[name] | {"form": blank_form(name, case)}
+    if request.htmx:
+        return render(request, "cases/_slot_form.html", {"slot": slot, "case": case})
+    return render(request, "cases/form_page.html", {"slot": slot, "case": case})
 
 
 def case_action(
@@ -109,7 +172,11 @@ def case_action(
     if submit(form, service, actor=request.user, request=request, **on) is not None:
         messages.success(request, done)
         return redirect("cases:detail", code=case.code)
-    context = case_page_context(case) | {form_name: form}
+    context = case_page_context(case)
+    if form_name in SLOTS:
+        context["slots"] = slots(case, {form_name: form})
+    else:
+        context[form_name] = form
     return render(request, "cases/detail.html", context, status=400)
 
 
@@ -126,7 +193,7 @@ class _Risk(RiskForm):
 def risk(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã lưu đánh giá rủi ro.")
     return case_action(
-        request, code, lambda d, c: _Risk(d), services_care.risk_assess, "risk_form", done
+        request, code, lambda d, c: _Risk(d), services_care.risk_assess, "risk", done
     )
 
 
@@ -139,7 +206,7 @@ def safety_plan(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: SafetyPlanForm(d),
         services_care.safety_plan_save,
-        "plan_form",
+        "plan",
         done,
     )
 
@@ -149,7 +216,7 @@ def safety_plan(request: HttpRequest, code: str) -> HttpResponse:
 def need(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã cập nhật kế hoạch hỗ trợ.")
     return case_action(
-        request, code, lambda d, c: NeedForm(d), services_care.need_set, "need_form", done
+        request, code, lambda d, c: NeedForm(d), services_care.need_set, "need", done
     )
 
 
@@ -162,7 +229,7 @@ def service(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: ServiceForm(d, case=c),
         services_care.service_record,
-        "service_form",
+        "service",
         done,
     )
 
@@ -176,7 +243,7 @@ def follow_up(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: FollowUpForm(d),
         services_care.follow_up_add,
-        "follow_up_form",
+        "follow_up",
         done,
     )
 
@@ -186,7 +253,7 @@ def follow_up(request: HttpRequest, code: str) -> HttpResponse:
 def close(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã đóng vụ việc.")
     return case_action(
-        request, code, lambda d, c: CloseForm(d), services_care.case_close, "close_form", done
+        request, code, lambda d, c: CloseForm(d), services_care.case_close, "close", done
     )
 
 
@@ -195,7 +262,7 @@ def close(request: HttpRequest, code: str) -> HttpResponse:
 def reopen(request: HttpRequest, code: str) -> HttpResponse:
     done = _("Đã mở lại vụ việc.")
     return case_action(
-        request, code, lambda d, c: ReopenForm(d), services_care.case_reopen, "reopen_form", done
+        request, code, lambda d, c: ReopenForm(d), services_care.case_reopen, "reopen", done
     )
 
 

@@ -115,14 +115,6 @@ class ReportForm(forms.Form):
         }
 
 
-def legal_forms(case: Any) -> dict[str, Any]:
-    return {
-        "consent_form": ConsentForm(case=case),
-        "legal_form": LegalForm(),
-        "report_form": ReportForm(),
-    }
-
-
 @login_required
 @require_POST
 def consent(request: HttpRequest, code: str) -> HttpResponse:
@@ -131,7 +123,7 @@ def consent(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: ConsentForm(d, case=c),
         services.consent_give,
-        "consent_form",
+        "consent",
         _("Đã ghi nhận sự đồng ý."),
     )
 
@@ -161,7 +153,7 @@ def legal(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: LegalForm(d),
         services.incident_legal_set,
-        "legal_form",
+        "legal",
         _("Đã lưu hành vi và bối cảnh."),
     )
 
@@ -174,6 +166,6 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: ReportForm(d),
         services.report_record,
-        "report_form",
+        "report",
         _("Đã lưu thông tin tiếp nhận tin báo."),
     )

@@ -77,15 +77,6 @@ class ChildStepForm(forms.Form):
     )
 
 
-def measure_forms() -> dict[str, Any]:
-    return {
-        "measure_form": MeasureRequestForm(),
-        "decide_form": MeasureDecideForm(),
-        "intervention_form": InterventionForm(),
-        "child_form": ChildStepForm(),
-    }
-
-
 @login_required
 @require_POST
 def measure_request(request: HttpRequest, code: str) -> HttpResponse:
@@ -95,7 +86,7 @@ def measure_request(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: MeasureRequestForm(d),
         services_measures.measure_request,
-        "measure_form",
+        "measure",
         done,
     )
 
@@ -125,7 +116,7 @@ def intervention(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: InterventionForm(d),
         services_measures.intervention_record,
-        "intervention_form",
+        "intervention",
         _("Đã ghi nhận biện pháp với người gây bạo lực."),
     )
 
@@ -138,6 +129,6 @@ def child_step(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: ChildStepForm(d),
         services_measures.child_step_record,
-        "child_form",
+        "child",
         _("Đã ghi nhận."),
     )

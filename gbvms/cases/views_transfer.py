@@ -27,8 +27,14 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        province = "/" + case.unit.path.split("/")[1] + "/"  # transfers within the province
         self.fields["to_agency"].queryset = (  # type: ignore[attr-defined]
-            Agency.objects.filter(is_active=True, memberships__role="case_worker")
+            Agency.objects.filter(
+                is_active=True,
+                memberships__role="case_worker",
+                memberships__is_active=True,
+                unit__path__startswith=province,
+            )
             .exclude(pk=case.owning_agency_id)
             .distinct()
             .order_by("name")
@@ -47,7 +53,7 @@ def transfer_request(request: HttpRequest, code: str) -> HttpResponse:
         code,
         lambda d, c: TransferForm(d, case=c),
         services_transfer.transfer_request,
-        "transfer_form",
+        "transfer",
         _("Đã gửi yêu cầu chuyển giao."),
     )
 

@@ -247,3 +247,30 @@ class TestLegalPages:
         )  # fmt: skip
         page = client.get(f"/cases/{case.code}/").content.decode()
         assert "chưa báo Chủ tịch UBND xã" in page
+
+
+@pytest.mark.django_db
+class TestLazyForms:
+    def test_case_page_does_not_render_the_action_forms(self, personas, as_user, case):
+        page = as_user(personas["worker_a"]).get(f"/cases/{case.code}/").content.decode()
+        assert f'hx-get="/cases/{case.code}/form/risk/"' in page
+        assert 'name="f_weapon"' not in page
+
+    def test_fragment_for_htmx_and_page_without(self, personas, as_user, case):
+        client = as_user(personas["worker_a"])
+        fragment = client.get(f"/cases/{case.code}/form/risk/", HTTP_HX_REQUEST="true")
+        body = fragment.content.decode()
+        assert body.lstrip().startswith("<form")
+        assert 'name="f_weapon"' in body
+        assert f'action="/cases/{case.code}/risk/"' in body
+        page = client.get(f"/cases/{case.code}/form/risk/").content.decode()
+        assert "<html" in page
+        assert 'name="f_weapon"' in page
+
+    def test_unknown_form_and_other_commune_are_404(self, personas, as_user, case):
+        assert (
+            as_user(personas["worker_a"]).get(f"/cases/{case.code}/form/nope/").status_code == 404
+        )
+        assert (
+            as_user(personas["worker_b"]).get(f"/cases/{case.code}/form/risk/").status_code == 404
+        )

@@ -42,6 +42,12 @@ def test_hotline_intake_then_worker_classifies_and_other_commune_gets_404(server
     worker.get_by_role("button", name="Lưu phân loại").click()
     worker.wait_for_url(f"{server}/cases/{code}/")
     assert worker.get_by_test_id("gbv-type").inner_text() == "Bạo lực thể chất"
+    worker.get_by_text("Đánh giá rủi ro", exact=True).click()  # the form loads on opening
+    worker.get_by_label("Người gây bạo lực đã dùng hoặc đe dọa dùng vũ khí, hung khí?").check()
+    worker.get_by_role("button", name="Lưu đánh giá").click()
+    worker.wait_for_url(f"{server}/cases/{code}/")
+    assert worker.get_by_test_id("risk-level").inner_text() == "Cao"
+    assert worker.get_by_test_id("plan-required").is_visible()
 
     other = browser.new_context(locale="vi-VN").new_page()
     sign_in(other, server, "worker2")
