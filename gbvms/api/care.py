@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from gbvms.api.cases import Error, StrictSchema, errors_of
-from gbvms.cases import selectors, services_care
+from gbvms.cases import selectors, services, services_care
 from gbvms.cases.models import FollowUp, NeedKind
 from gbvms.orgs.models import Agency
 
@@ -119,3 +119,43 @@ def risk_create(request: HttpRequest, code: str, payload: RiskIn) -> Status:
     required = services_care.safety_plan_required(case)
     return Status(201, RiskOut(score=assessment.score, level=assessment.level,
                                safety_plan_required=required))  # fmt: skip
+
+
+class IncidentIn(StrictSchema):
+    occurred_on: datetime.date | None = None
+    answers: dict[str, bool]
+    perpetrator_relationships: list[str] = Field(default_factory=list, max_length=20)
+    exchange: bool = False
+    abduction: bool = False
+    harmful_traditional_practice: bool = False
+
+
+class IncidentOut(Schema):
+    gbv_type: str
+    context: list[str]
+    age_at_incident: int | None
+    reporting_bucket: str
+
+
+@router.post("/cases/{code}/incident", response={200: IncidentOut, 422: Error})
+def incident_update(request: HttpRequest, code: str, payload: IncidentIn) -> Status:
+    """Store the classification answers of the case's incident (the wizard's service)."""
+    case = _case(request, code)
+    data = services.IncidentData(
+        occurred_on=payload.occurred_on,
+        answers=payload.answers,
+        relationships=list(payload.perpetrator_relationships),
+        exchange=payload.exchange,
+        abduction=payload.abduction,
+        harmful_traditional_practice=payload.harmful_traditional_practice,
+    )
+    try:
+        incident = services.incident_classify(
+            actor=request.user, case=case, data=data, request=request
+        )
+    except ValidationError as exc:
+        return Status(422, errors_of(exc))
+    return Status(200, IncidentOut(
+        gbv_type=incident.gbv_type, context=incident.context,
+        age_at_incident=incident.age_at_incident, reporting_bucket=incident.reporting_bucket,
+    ))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -168,16 +169,47 @@ def case_action(
         user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
     )
     form = make_form(request.POST, case)
+    changes = changes_since_form(request, case)
+    if changes is not None:
+        form.is_valid()  # keep what was typed; nothing is saved
+        form.add_error(None, _("Vụ việc vừa được người khác cập nhật; chưa lưu gì. Xem các thay "
+                               "đổi bên dưới rồi gửi lại."))  # fmt: skip
+        return _page_with(request, case, form_name, form, {"stale_changes": changes}, 409)
     on = target(case) if target else {"case": case}
     if submit(form, service, actor=request.user, request=request, **on) is not None:
         messages.success(request, done)
         return redirect("cases:detail", code=case.code)
-    context = case_page_context(case)
+    return _page_with(request, case, form_name, form, {}, 400)
+
+
+def _page_with(
+    request: HttpRequest, case: Case, form_name: str, form: Any, extra: dict[str, Any],
+    status: int,
+) -> HttpResponse:  # fmt: skip
+    context = case_page_context(case) | extra
     if form_name in SLOTS:
         context["slots"] = slots(case, {form_name: form})
     else:
         context[form_name] = form
-    return render(request, "cases/detail.html", context, status=400)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def changes_since_form(request: HttpRequest, case: Case) -> list[Any] | None:
+    """Optimistic locking for the case page: every form carries the case version it was loaded
+    with; if the case changed since, the entries written since then (who did what, when) are
+    returned so the second writer is told what changed, and nothing is saved."""
+    posted = request.POST.get("case_version", "")
+    if not posted.isdigit() or int(posted) == case.version:
+        return None
+    since = request.POST.get("loaded_at", "")
+    entries = AccessLog.objects.filter(object_id=case.code).exclude(
+        action__in=["cases.case.viewed", "cases.case.opened"]
+    )
+    if since.isdigit():
+        entries = entries.filter(
+            at__gt=datetime.datetime.fromtimestamp(int(since), tz=datetime.UTC)
+        )
+    return list(entries.order_by("at", "id")[:20])
 
 
 class _Risk(RiskForm):

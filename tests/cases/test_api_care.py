@@ -59,3 +59,27 @@ class TestCareApi:
         ).status_code == 404  # fmt: skip
         assert not ServiceRecord.objects.exists()
         assert not FollowUp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_incident_classification_over_the_api(personas, as_user):
+    client = as_user(personas["worker_a"])
+    code = open_case(client)
+    response = client.post(
+        f"/api/v1/cases/{code}/incident",
+        {"occurred_on": "2026-02-01", "answers": {"rape": False, "sexual_assault": True},
+         "perpetrator_relationships": ["former_partner"]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.json() == {
+        "gbv_type": "sexual_assault",
+        "context": ["intimate_partner_violence"],
+        "age_at_incident": 36,
+        "reporting_bucket": "2w-1m",
+    }
+    bad = client.post(
+        f"/api/v1/cases/{code}/incident", {"answers": {"telepathy": True}},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 422
