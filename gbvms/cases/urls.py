@@ -1,8 +1,30 @@
 from django.urls import path
 
-from gbvms.cases import views, views_care, views_legal, views_measures, views_transfer
+from gbvms.cases import views, views_care, views_transfer
 
 app_name = "cases"
+
+# The case page's actions (see actions.py): URL under /cases/<code>/ -> action name.
+ACTION_PATHS = {
+    "risk/": "risk",
+    "safety-plan/": "plan",
+    "needs/": "need",
+    "services/": "service",
+    "follow-ups/": "follow_up",
+    "follow-ups/<int:pk>/done/": "follow_up_done",
+    "close/": "close",
+    "reopen/": "reopen",
+    "transfer/": "transfer",
+    "measures/": "measure",
+    "measures/<int:pk>/decide/": "measure_decide",
+    "interventions/": "intervention",
+    "child-timeline/": "child",
+    "consents/": "consent",
+    "consents/<int:pk>/withdraw/": "consent_withdraw",
+    "legal/": "legal",
+    "report/": "report",
+}
+
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
@@ -13,27 +35,8 @@ urlpatterns = [
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/classify/", views.case_classify, name="classify"),
     path("<str:code>/form/<slug:name>/", views_care.case_form, name="form"),
-    path("<str:code>/risk/", views_care.risk, name="risk"),
-    path("<str:code>/safety-plan/", views_care.safety_plan, name="safety_plan"),
-    path("<str:code>/needs/", views_care.need, name="need"),
-    path("<str:code>/services/", views_care.service, name="service"),
-    path("<str:code>/follow-ups/", views_care.follow_up, name="follow_up"),
-    path("<str:code>/follow-ups/<int:pk>/done/", views_care.follow_up_done, name="follow_up_done"),
-    path("<str:code>/close/", views_care.close, name="close"),
-    path("<str:code>/reopen/", views_care.reopen, name="reopen"),
-    path("<str:code>/transfer/", views_transfer.transfer_request, name="transfer"),
-    path("<str:code>/measures/", views_measures.measure_request, name="measure"),
-    path(
-        "<str:code>/measures/<int:pk>/decide/", views_measures.measure_decide, name="measure_decide"
-    ),
-    path("<str:code>/interventions/", views_measures.intervention, name="intervention"),
-    path("<str:code>/child-timeline/", views_measures.child_step, name="child_step"),
-    path("<str:code>/consents/", views_legal.consent, name="consent"),
-    path(
-        "<str:code>/consents/<int:pk>/withdraw/",
-        views_legal.consent_withdraw,
-        name="consent_withdraw",
-    ),
-    path("<str:code>/legal/", views_legal.legal, name="legal"),
-    path("<str:code>/report/", views_legal.report, name="report"),
+    *[
+        path(f"<str:code>/{route}", views_care.case_post, {"name": name}, name=name)
+        for route, name in ACTION_PATHS.items()
+    ],
 ]

@@ -255,6 +255,7 @@ class TestLazyForms:
         page = as_user(personas["worker_a"]).get(f"/cases/{case.code}/").content.decode()
         assert f'hx-get="/cases/{case.code}/form/risk/"' in page
         assert 'name="f_weapon"' not in page
+        assert 'data-testid="stale"' not in page
 
     def test_fragment_for_htmx_and_page_without(self, personas, as_user, case):
         client = as_user(personas["worker_a"])
@@ -274,3 +275,25 @@ class TestLazyForms:
         assert (
             as_user(personas["worker_b"]).get(f"/cases/{case.code}/form/risk/").status_code == 404
         )
+
+
+@pytest.mark.django_db
+def test_second_writer_is_told_what_changed(personas, as_user, case):
+    from gbvms.cases.models import RiskAssessment
+
+    first = as_user(personas["worker_a"])
+    form = first.get(f"/cases/{case.code}/form/risk/", HTTP_HX_REQUEST="true").content.decode()
+    assert f'name="case_version" value="{case.version}"' in form
+    as_user(personas["supervisor"]).post(
+        f"/cases/{case.code}/needs/", {"kind": "safety", "status": "planned", "note": ""}
+    )
+    response = first.post(
+        f"/cases/{case.code}/risk/",
+        {"f_weapon": "on", "case_version": case.version, "loaded_at": "0"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'data-testid="stale"' in body
+    assert "cases.need.set" in body
+    assert "supervisor" in body
+    assert not RiskAssessment.objects.exists()

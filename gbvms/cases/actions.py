@@ -1,0 +1,103 @@
+"""The case page's actions: for each, its form, the one service it calls, and what to say.
+
+One POST view (``views_care.case_post``) serves them all, so every action fetches the case the
+same way (need-to-know, logged), detects stale forms the same way and shows errors in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from gbvms.cases import services, services_care, services_measures, services_transfer
+from gbvms.cases.forms_actions import (
+    ChildStepForm,
+    ConsentForm,
+    InterventionForm,
+    LegalForm,
+    MeasureDecideForm,
+    MeasureRequestForm,
+    ReportForm,
+    RiskAnswersForm,
+    TransferForm,
+)
+from gbvms.cases.forms_care import (
+    CloseForm,
+    FollowUpForm,
+    NeedForm,
+    ReopenForm,
+    SafetyPlanForm,
+    ServiceForm,
+)
+from gbvms.cases.models import Case, Consent, FollowUp, ProtectiveMeasure
+
+
+@dataclass(frozen=True)
+class Action:
+    form: Callable[[Any, Case], forms.Form]  # (POST data or None, case) -> form
+    service: Callable[..., Any]
+    done: Any
+    button: Any = None  # None: "Lưu" (save)
+    target: Callable[[Case, int | None], dict[str, Any]] | None = None  # default: the case
+    slot: bool = True  # shown on the case page in a <details> that loads the form on demand
+
+
+def _plan_form(data: Any, case: Case) -> forms.Form:
+    plan = getattr(case, "safety_plan", None) if data is None else None
+    initial = {f: getattr(plan, f) for f in SafetyPlanForm.base_fields} if plan else None
+    return SafetyPlanForm(data, initial=initial)
+
+
+def _in_case(model: type[Any], key: str) -> Callable[[Case, int | None], dict[str, Any]]:
+    def target(case: Case, pk: int | None) -> dict[str, Any]:
+        return {key: get_object_or_404(model, pk=pk, case=case)}
+
+    return target
+
+
+ACTIONS: dict[str, Action] = {
+    "risk": Action(lambda d, c: RiskAnswersForm(d), services_care.risk_assess,
+                   _("Đã lưu đánh giá rủi ro."), _("Lưu đánh giá")),
+    "plan": Action(_plan_form, services_care.safety_plan_save, _("Đã lưu kế hoạch an toàn."),
+                   _("Lưu kế hoạch an toàn")),
+    "need": Action(lambda d, c: NeedForm(d), services_care.need_set,
+                   _("Đã cập nhật kế hoạch hỗ trợ.")),
+    "service": Action(lambda d, c: ServiceForm(d, case=c), services_care.service_record,
+                      _("Đã ghi nhận dịch vụ."), _("Ghi nhận")),
+    "follow_up": Action(lambda d, c: FollowUpForm(d), services_care.follow_up_add,
+                        _("Đã thêm lịch theo dõi."), _("Thêm")),
+    "follow_up_done": Action(lambda d, c: forms.Form(d), services_care.follow_up_done,
+                             _("Đã hoàn thành lần theo dõi."),
+                             target=_in_case(FollowUp, "follow_up"), slot=False),
+    "close": Action(lambda d, c: CloseForm(d, initial={"version": c.version}),
+                    services_care.case_close, _("Đã đóng vụ việc."), _("Đóng vụ việc")),
+    "reopen": Action(lambda d, c: ReopenForm(d), services_care.case_reopen,
+                     _("Đã mở lại vụ việc."), _("Mở lại")),
+    "transfer": Action(lambda d, c: TransferForm(d, case=c), services_transfer.transfer_request,
+                       _("Đã gửi yêu cầu chuyển giao."), _("Gửi yêu cầu")),
+    "measure": Action(lambda d, c: MeasureRequestForm(d), services_measures.measure_request,
+                      _("Đã ghi nhận đề nghị."), _("Ghi nhận")),
+    "measure_decide": Action(lambda d, c: MeasureDecideForm(d), services_measures.measure_decide,
+                             _("Đã ghi nhận quyết định."),
+                             target=_in_case(ProtectiveMeasure, "measure"), slot=False),
+    "intervention": Action(lambda d, c: InterventionForm(d), services_measures.intervention_record,
+                           _("Đã ghi nhận biện pháp với người gây bạo lực."), _("Ghi nhận")),
+    "child": Action(lambda d, c: ChildStepForm(d), services_measures.child_step_record,
+                    _("Đã ghi nhận.")),
+    "consent": Action(lambda d, c: ConsentForm(d, case=c), services.consent_give,
+                      _("Đã ghi nhận sự đồng ý."), _("Ghi nhận")),
+    "consent_withdraw": Action(lambda d, c: forms.Form(d), services.consent_withdraw,
+                               _("Đã ghi nhận việc rút lại sự đồng ý."),
+                               target=_in_case(Consent, "consent"), slot=False),
+    "legal": Action(lambda d, c: LegalForm(d), services.incident_legal_set,
+                    _("Đã lưu hành vi và bối cảnh.")),
+    "report": Action(lambda d, c: ReportForm(d), services.report_record,
+                     _("Đã lưu thông tin tiếp nhận tin báo.")),
+}  # fmt: skip
+
+SLOTS = [name for name, action in ACTIONS.items() if action.slot]

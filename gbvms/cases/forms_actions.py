@@ -1,0 +1,213 @@
+"""Forms of the case page's actions (the action registry in actions.py wires them to
+services), and the break-glass form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from gbvms.cases.forms_care import RiskForm
+from gbvms.cases.models import (
+    Consent,
+    ConsentKind,
+    ContextFlag,
+    DvAct,
+    InterventionKind,
+    MeasureType,
+    NeedKind,
+    ProtectiveMeasure,
+    ReceivedBy,
+    Relationship,
+    ReportChannel,
+)
+from gbvms.orgs.models import Agency, User
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+
+class MeasureRequestForm(forms.Form):
+    type = forms.ModelChoiceField(
+        label=gettext_lazy("Biện pháp"), queryset=MeasureType.objects.filter(is_active=True)
+    )
+    requester = forms.ChoiceField(
+        label=gettext_lazy("Người đề nghị"),
+        choices=ProtectiveMeasure._meta.get_field("requester").choices,
+    )
+    survivor_consent = forms.BooleanField(
+        label=gettext_lazy("Người bị hại/giám hộ đồng ý"), required=False, initial=True
+    )
+    danger_to_life = forms.BooleanField(
+        label=gettext_lazy("Có căn cứ nguy hiểm sức khỏe, tính mạng"), required=False
+    )
+
+
+class MeasureDecideForm(forms.Form):
+    grant = forms.TypedChoiceField(
+        label=gettext_lazy("Quyết định"),
+        choices=[("yes", gettext_lazy("Áp dụng")), ("no", gettext_lazy("Từ chối"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Bắt đầu"), required=False, widget=DATETIME, input_formats=FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("Kết thúc"), required=False, widget=DATETIME, input_formats=FORMATS
+    )
+    refusal_reason = forms.CharField(
+        label=gettext_lazy("Lý do từ chối"), max_length=500, required=False
+    )
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Biện pháp với người gây bạo lực"), choices=InterventionKind.choices
+    )
+    done_on = forms.DateField(
+        label=gettext_lazy("Ngày thực hiện"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.CharField(label=gettext_lazy("Kết quả"), max_length=500, required=False)
+
+
+class ChildStepForm(forms.Form):
+    step = forms.ChoiceField(
+        label=gettext_lazy("Bước"),
+        choices=[
+            ("emergency", gettext_lazy("Can thiệp khẩn cấp")),
+            ("plan", gettext_lazy("Kế hoạch hỗ trợ được duyệt")),
+        ],
+    )
+    at = forms.DateTimeField(
+        label=gettext_lazy("Thời điểm"), widget=DATETIME, input_formats=FORMATS
+    )
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Loại đồng ý"), choices=ConsentKind.choices)
+    service_types = forms.MultipleChoiceField(
+        label=gettext_lazy("Loại dịch vụ"),
+        choices=NeedKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    given_by = forms.ChoiceField(
+        label=gettext_lazy("Người đồng ý"), choices=Consent._meta.get_field("given_by").choices
+    )
+    exception_reason = forms.CharField(
+        label=gettext_lazy("Lý do ngoại lệ"), max_length=500, required=False
+    )
+    approved_by = forms.ModelChoiceField(
+        label=gettext_lazy("Người giám sát phê duyệt (ngoại lệ đe dọa tính mạng)"),
+        queryset=User.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            memberships__role="case_supervisor", memberships__is_active=True, is_active=True
+        ).distinct()
+
+
+class LegalForm(forms.Form):
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("Quan hệ giữa người gây bạo lực và người bị hại"),
+        choices=Relationship.choices,
+    )
+    dv_acts = forms.MultipleChoiceField(
+        label=gettext_lazy("Hành vi bạo lực gia đình (Điều 3 Luật 13/2022/QH15)"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    context_flags = forms.MultipleChoiceField(
+        label=gettext_lazy("Dấu hiệu bối cảnh"),
+        choices=ContextFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dv_acts"].choices = [
+            (a.code, f"{a.code}) {a.label}") for a in DvAct.objects.all()
+        ]  # type: ignore[attr-defined]
+
+
+class ReportForm(forms.Form):
+    received_by = forms.ChoiceField(label=gettext_lazy("Nơi tiếp nhận"), choices=ReceivedBy.choices)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Hình thức báo tin"), choices=ReportChannel.choices
+    )
+    received_at = forms.DateTimeField(
+        label=gettext_lazy("Thời điểm tiếp nhận"), widget=DATETIME, input_formats=FORMATS
+    )
+    chair_notified_at = forms.DateTimeField(
+        label=gettext_lazy("Đã báo Chủ tịch UBND xã lúc"),
+        widget=DATETIME,
+        input_formats=FORMATS,
+        required=False,
+    )
+    content = forms.CharField(
+        label=gettext_lazy("Nội dung tin báo (Mẫu số 03 đối với đường dây nóng)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        return {
+            **{
+                k: data.get(k)
+                for k in ("received_by", "channel", "received_at", "chair_notified_at")
+            },
+            "form03": {"content": data.get("content", "")} if data.get("content") else {},
+        }
+
+
+class TransferForm(forms.Form):
+    to_agency = forms.ModelChoiceField(
+        label=gettext_lazy("Chuyển tới cơ quan"), queryset=Agency.objects.none()
+    )
+    reason = forms.CharField(label=gettext_lazy("Lý do chuyển"), max_length=500, min_length=5)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        province = "/" + case.unit.path.split("/")[1] + "/"  # transfers within the province
+        self.fields["to_agency"].queryset = (  # type: ignore[attr-defined]
+            Agency.objects.filter(
+                is_active=True,
+                memberships__role="case_worker",
+                memberships__is_active=True,
+                unit__path__startswith=province,
+            )
+            .exclude(pk=case.owning_agency_id)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class DeclineForm(forms.Form):
+    decline_reason = forms.CharField(label=gettext_lazy("Lý do từ chối"), max_length=500)
+
+
+class BreakGlassForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Mã vụ việc"), max_length=20)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do truy cập khẩn cấp"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Được ghi vào nhật ký truy cập và được xem xét lại."),
+    )
+
+
+class RiskAnswersForm(RiskForm):
+    """The risk form exposes its answers as one service argument."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return {"answers": self.answers()}
