@@ -25,7 +25,8 @@ def _people(communes: list[Any], provinces: list[Any]) -> tuple[dict[int, Any], 
     from gbvms.orgs.models import Agency, Membership, User
 
     agencies = Agency.objects.bulk_create(
-        [Agency(name=f"UBND {c.name} ({c.code})", kind="peoples_committee", unit=c) for c in communes]
+        [Agency(name=f"UBND {c.name} ({c.code})", kind="peoples_committee", unit=c)
+         for c in communes]
     )  # fmt: skip
     workers = User.objects.bulk_create(
         [User(username=f"w{c.code}", password="!") for c in communes]  # noqa: S106
