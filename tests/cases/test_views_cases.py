@@ -165,3 +165,20 @@ def test_keyset_pagination_walks_every_case_once(personas, as_user, commune_a):
     assert "after=" not in second.split('id="case-rows"')[1]
     garbage = client.get("/cases/", {"after": "not-a-cursor"})
     assert garbage.status_code == 200
+
+
+@pytest.mark.django_db
+def test_context_is_shown_by_its_label(personas, as_user, commune_a):
+    from gbvms.cases import services
+
+    code = services.case_open(
+        actor=personas["worker_a"], survivor=services.SurvivorData(birth_year=1990),
+        channel="hotline", commune=commune_a,
+        detected_at=__import__("datetime").datetime(2026, 3, 2, tzinfo=__import__("datetime").UTC),
+        incident=services.IncidentData(answers={"rape": False, "sexual_assault": False,
+                                                "physical_assault": True},
+                                       relationships=["intimate_partner"]),
+    ).case.code  # fmt: skip
+    body = as_user(personas["worker_a"]).get(f"/cases/{code}/").content.decode()
+    assert "Bạo lực do bạn đời/bạn tình" in body
+    assert ">intimate_partner_violence<" not in body
