@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -20,9 +20,10 @@ def case_need_to_know(user: Any, permission: str) -> Q | None:
     """Assigned workers holding the permission somewhere see the cases assigned to them."""
     if permission not in {"cases.view", "cases.edit"} or not scoping.grants(user, permission):
         return None
-    # a subquery, not a join: no DISTINCT needed and the list keeps its index order
-    assigned = CaseAssignment.objects.filter(user=user, is_active=True).values("case_id")
-    return Q(pk__in=assigned)
+    # a correlated EXISTS on the (case, user) unique index, not a join (no DISTINCT) nor an
+    # IN-list of every assignment of the user (which grows with their caseload)
+    assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, is_active=True)
+    return Q(Exists(assigned))
 
 
 def case_list(
