@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from gbvms.api.cases import Error, StrictSchema, errors_of
+from gbvms.api.cases import Error, IncidentIn, StrictSchema, errors_of, incident_data
 from gbvms.cases import selectors, services, services_care
 from gbvms.cases.models import FollowUp, NeedKind
 from gbvms.orgs.models import Agency
@@ -121,15 +121,6 @@ def risk_create(request: HttpRequest, code: str, payload: RiskIn) -> Status:
                                safety_plan_required=required))  # fmt: skip
 
 
-class IncidentIn(StrictSchema):
-    occurred_on: datetime.date | None = None
-    answers: dict[str, bool]
-    perpetrator_relationships: list[str] = Field(default_factory=list, max_length=20)
-    exchange: bool = False
-    abduction: bool = False
-    harmful_traditional_practice: bool = False
-
-
 class IncidentOut(Schema):
     gbv_type: str
     context: list[str]
@@ -141,17 +132,9 @@ class IncidentOut(Schema):
 def incident_update(request: HttpRequest, code: str, payload: IncidentIn) -> Status:
     """Store the classification answers of the case's incident (the wizard's service)."""
     case = _case(request, code)
-    data = services.IncidentData(
-        occurred_on=payload.occurred_on,
-        answers=payload.answers,
-        relationships=list(payload.perpetrator_relationships),
-        exchange=payload.exchange,
-        abduction=payload.abduction,
-        harmful_traditional_practice=payload.harmful_traditional_practice,
-    )
     try:
         incident = services.incident_classify(
-            actor=request.user, case=case, data=data, request=request
+            actor=request.user, case=case, data=incident_data(payload), request=request
         )
     except ValidationError as exc:
         return Status(422, errors_of(exc))

@@ -142,7 +142,7 @@ def errors_of(exc: ValidationError) -> Error:
     return Error(code=exc.code or "validation_error", errors={"__all__": exc.messages})
 
 
-def _incident_data(data: IncidentIn | ClassifyIn) -> services.IncidentData:
+def incident_data(data: IncidentIn | ClassifyIn) -> services.IncidentData:
     return services.IncidentData(
         occurred_on=getattr(data, "occurred_on", None),
         answers=data.answers.model_dump(),
@@ -184,7 +184,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated | E
             channel=payload.channel,
             commune=commune,
             detected_at=detected_at,
-            incident=_incident_data(payload.incident) if payload.incident else None,
+            incident=incident_data(payload.incident) if payload.incident else None,
             immediate_danger=payload.immediate_danger,
             safe_contact=payload.safe_contact,
             request=request,

@@ -4,26 +4,20 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases import classification
 from gbvms.cases.models import Channel, Sex, Status, ViolenceForm
-from gbvms.core import scoping
 from gbvms.geo.models import AdminUnit
+from gbvms.geo.selectors import units_within_grant
 
 
 def intake_communes(user: Any) -> QuerySet[AdminUnit]:
     """Current communes inside the user's cases.intake scope."""
-    prefixes = scoping.grants(user, "cases.intake")
-    qs = AdminUnit.objects.current().filter(level="commune").select_related("parent")
-    if scoping.NATIONAL not in prefixes:
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            condition |= Q(path__startswith=prefix)
-        qs = qs.filter(condition)
-    return qs.order_by("parent__name", "name")
+    units = units_within_grant(user, "cases.intake").filter(level="commune")
+    return units.select_related("parent").order_by("parent__name", "name")
 
 
 class CommuneField(forms.ModelChoiceField):

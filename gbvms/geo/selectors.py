@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
+from gbvms.core import scoping
 from gbvms.core.text import fold
 from gbvms.geo.models import AdminUnit, Kind, Level
 
@@ -53,3 +56,15 @@ def unit_by_pk(pk: int) -> AdminUnit | None:
 
 def current_units(level: str) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(level=level, valid_to__isnull=True).order_by("name")
+
+
+def units_within_grant(user: Any, permission: str) -> QuerySet[AdminUnit]:
+    """Current units inside the subtrees where ``user`` holds ``permission`` (none if no grant)."""
+    prefixes = scoping.grants(user, permission)
+    qs = AdminUnit.objects.current()
+    if scoping.NATIONAL in prefixes:
+        return qs
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(path__startswith=prefix)
+    return qs.filter(condition)

@@ -3,26 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import scoping
 from gbvms.core.roles import ROLE_CHOICES
 from gbvms.geo.models import AdminUnit
+from gbvms.geo.selectors import units_within_grant
 from gbvms.orgs.models import Agency, AgencyKind, User
 from gbvms.orgs.selectors import agencies_manageable
 
 
 def units_manageable(user: Any) -> QuerySet[AdminUnit]:
     """Current units inside the user's orgs.manage scope (provinces first)."""
-    prefixes = scoping.grants(user, "orgs.manage")
-    qs = AdminUnit.objects.current()
-    if scoping.NATIONAL not in prefixes:
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            condition |= Q(path__startswith=prefix)
-        qs = qs.filter(condition)
-    return qs.order_by("level", "path")
+    return units_within_grant(user, "orgs.manage").order_by("level", "path")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
