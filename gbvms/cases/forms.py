@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases import classification
-from gbvms.cases.models import Channel, Sex, Status, ViolenceForm
+from gbvms.cases.models import GBV_TYPE_CHOICES, Channel, RiskLevel, Sex, Status, ViolenceForm
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import units_within_grant
 
@@ -79,6 +79,17 @@ class QuickIntakeForm(forms.Form):
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"), choices=[("", _("— Tất cả —")), *Status.choices], required=False
+    )
+    risk = forms.ChoiceField(
+        label=_("Rủi ro"),
+        choices=[("", _("— Tất cả —")), *[c for c in RiskLevel.choices if c[0]]],
+        required=False,
+    )
+    unit_code = forms.CharField(label=_("Mã xã, phường"), max_length=5, required=False)
+    gbv_type = forms.ChoiceField(
+        label=_("Loại bạo lực"),
+        choices=[("", _("— Tất cả —")), *GBV_TYPE_CHOICES],
+        required=False,
     )
     code = forms.CharField(label=_("Mã vụ việc"), max_length=20, required=False)
 

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from gbvms.cases.models import Case, CaseAssignment, Survivor
+from gbvms.cases.models import Case, CaseAssignment, Incident, Survivor
 from gbvms.core import scoping
 from gbvms.core.audit import log_action
 from gbvms.core.crypto import blind_index
@@ -27,7 +27,13 @@ def case_need_to_know(user: Any, permission: str) -> Q | None:
 
 
 def case_list(
-    *, user: Any, status: str = "", unit_code: str = "", code: str = ""
+    *,
+    user: Any,
+    status: str = "",
+    unit_code: str = "",
+    code: str = "",
+    risk: str = "",
+    gbv_type: str = "",
 ) -> QuerySet[Case]:
     qs = scoping.scoped(
         user, "cases.view", Case.objects.select_related("unit", "owning_agency", "survivor")
@@ -38,6 +44,10 @@ def case_list(
         qs = qs.filter(unit__code=unit_code)
     if code:
         qs = qs.filter(code__iexact=code.strip())
+    if risk:
+        qs = qs.filter(risk_level=risk)
+    if gbv_type:
+        qs = qs.filter(Exists(Incident.objects.filter(case=OuterRef("pk"), gbv_type=gbv_type)))
     return qs.order_by("-created_at", "-id")
 
 

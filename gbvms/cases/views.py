@@ -82,9 +82,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         log_action(action="cases.case.searched", actor=request.user, request=request, changes=used)
     else:
         data = filters.cleaned_data if filters.is_valid() else {}
-        cases = selectors.case_list(
-            user=request.user, status=data.get("status", ""), code=data.get("code", "")
-        )
+        cases = selectors.case_list(user=request.user, **{k: v for k, v in data.items() if v})
     page = keyset_page(cases, request.GET.get("after", "")[:100])
     context = {
         "page": page,

@@ -182,3 +182,30 @@ def test_context_is_shown_by_its_label(personas, as_user, commune_a):
     body = as_user(personas["worker_a"]).get(f"/cases/{code}/").content.decode()
     assert "Bạo lực do bạn đời/bạn tình" in body
     assert ">intimate_partner_violence<" not in body
+
+
+@pytest.mark.django_db
+def test_list_filters(personas, as_user, commune_a, commune_b):
+    import datetime
+
+    from gbvms.cases import services, services_care
+
+    when = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
+    physical = services.IncidentData(answers={"rape": False, "sexual_assault": False,
+                                              "physical_assault": True})  # fmt: skip
+    first = services.case_open(actor=personas["supervisor"], survivor=services.SurvivorData(),
+                               channel="police", commune=commune_a, detected_at=when,
+                               incident=physical).case  # fmt: skip
+    services.case_open(actor=personas["supervisor"], survivor=services.SurvivorData(),
+                       channel="police", commune=commune_b, detected_at=when)  # fmt: skip
+    services_care.risk_assess(actor=personas["supervisor"], case=first, answers={"weapon": True})
+    client = as_user(personas["supervisor"])
+
+    def rows(**params):
+        return client.get("/cases/", params).content.decode().count('data-testid="case-row"')
+
+    assert rows() == 2
+    assert rows(risk="high") == 1
+    assert rows(unit_code="23401") == 1
+    assert rows(gbv_type="physical_assault") == 1
+    assert rows(gbv_type="rape") == 0
