@@ -37,5 +37,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0002_care_risk_safety_services_followups")]
+    dependencies = [("cases", "0001_cases_initial")]
     operations = [migrations.RunPython(seed, unseed)]

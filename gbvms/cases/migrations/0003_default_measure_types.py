@@ -55,5 +55,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_measures_interventions_child_timeline")]
+    dependencies = [("cases", "0002_default_risk_checklist")]
     operations = [migrations.RunPython(seed, unseed)]

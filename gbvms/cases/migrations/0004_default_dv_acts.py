@@ -45,5 +45,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0007_dv_acts_reports_context_flags")]
+    dependencies = [("cases", "0003_default_measure_types")]
     operations = [migrations.RunPython(seed, unseed)]
