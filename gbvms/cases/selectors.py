@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from gbvms.cases.audit import log_case
 from gbvms.cases.models import Case, CaseAssignment, Incident, Survivor
 from gbvms.core import scoping
-from gbvms.core.audit import log_action
 from gbvms.core.crypto import blind_index
 
 
@@ -78,9 +78,7 @@ def case_get_for_user(
         Case.objects.select_related("unit", "owning_agency", "survivor"),
         code=code,
     )
-    log_action(
-        action=action, actor=user, request=request, obj=case, object_id=case.code, reason=reason
-    )
+    log_case(action, actor=user, case=case, request=request, reason=reason)
     return case
 
 
@@ -128,6 +126,7 @@ def case_break_glass(*, user: Any, code: str, reason: str, request: HttpRequest 
     )
     if case is None:
         raise Http404
-    log_action(action="cases.case.break_glass", actor=user, request=request, obj=case,
-               object_id=case.code, reason=reason.strip())  # fmt: skip
+    log_case(
+        "cases.case.break_glass", actor=user, case=case, request=request, reason=reason.strip()
+    )
     return case

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gbvms.cases import classification
+from gbvms.cases.audit import log_case
 from gbvms.cases.models import (
     Case,
     CaseAssignment,
@@ -30,7 +31,6 @@ from gbvms.cases.models import (
 )
 from gbvms.cases.selectors import Duplicates, case_duplicates
 from gbvms.core import scoping
-from gbvms.core.audit import log_action
 from gbvms.core.crypto import blind_index
 from gbvms.core.roles import roles_with
 from gbvms.geo.models import AdminUnit
@@ -156,23 +156,16 @@ def case_open(
         reported_on = timezone.localdate(detected_at)
         first = Incident(case=case, unit=commune, reported_on=reported_on)
         _incident_save(case, first, incident, person)
-    log_action(
-        action="cases.case.created",
+    log_case(
+        "cases.case.created",
         actor=actor,
+        case=case,
         request=request,
-        obj=case,
-        object_id=case.code,
         changes={"channel": [None, channel]},
     )
     duplicates = case_duplicates(user=actor, survivor=person, province_path=commune.parent.path)
     if duplicates.any:
-        log_action(
-            action="cases.case.possible_duplicate",
-            actor=actor,
-            request=request,
-            obj=case,
-            object_id=case.code,
-        )
+        log_case("cases.case.possible_duplicate", actor=actor, case=case, request=request)
     return Opened(case=case, duplicates=duplicates)
 
 
@@ -233,12 +226,11 @@ def incident_classify(
     incident = case.incidents.first() or Incident(case=case, unit=case.unit)
     _incident_save(case, incident, data, case.survivor)
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    log_action(
-        action="cases.incident.classified",
+    log_case(
+        "cases.incident.classified",
         actor=actor,
+        case=case,
         request=request,
-        obj=case,
-        object_id=case.code,
         changes={"gbv_type": [None, incident.gbv_type]},
     )
     return incident
@@ -274,12 +266,11 @@ def consent_give(
     )
     consent.full_clean()
     consent.save()
-    log_action(
-        action="cases.consent.given",
+    log_case(
+        "cases.consent.given",
         actor=actor,
+        case=case,
         request=request,
-        obj=case,
-        object_id=case.code,
         changes={"consent": [None, consent.pk], "kind": [None, kind]},
     )
     return consent
@@ -317,12 +308,11 @@ def consent_withdraw(
     if not updated:
         raise ValidationError(_("Sự đồng ý này đã được rút trước đó."), code="already_withdrawn")
     consent.refresh_from_db()
-    log_action(
-        action="cases.consent.withdrawn",
+    log_case(
+        "cases.consent.withdrawn",
         actor=actor,
+        case=consent.case,
         request=request,
-        obj=consent.case,
-        object_id=consent.case.code,
         changes={"consent": [consent.pk, None]},
     )
     return consent
@@ -362,8 +352,13 @@ def incident_legal_set(
     incident.context_flags = sorted(set(context_flags))
     incident.full_clean()
     incident.save()
-    log_action(action="cases.incident.legal_set", actor=actor, request=request, obj=case,
-               object_id=case.code, changes={"dv_acts": [None, incident.dv_acts]})  # fmt: skip
+    log_case(
+        "cases.incident.legal_set",
+        actor=actor,
+        case=case,
+        request=request,
+        changes={"dv_acts": [None, incident.dv_acts]},
+    )
     return incident
 
 
@@ -382,6 +377,11 @@ def report_record(
         raise ValidationError({"chair_notified_at": _("Không thể trước thời điểm tiếp nhận.")})
     report.full_clean()
     report.save()
-    log_action(action="cases.report.recorded", actor=actor, request=request, obj=case,
-               object_id=case.code, changes={"received_by": [None, received_by]})  # fmt: skip
+    log_case(
+        "cases.report.recorded",
+        actor=actor,
+        case=case,
+        request=request,
+        changes={"received_by": [None, received_by]},
+    )
     return report

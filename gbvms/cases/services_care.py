@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gbvms.cases.audit import log_case
 from gbvms.cases.models import (
     Case,
     FollowUp,
@@ -26,15 +27,19 @@ from gbvms.cases.models import (
     Status,
 )
 from gbvms.core import scoping
-from gbvms.core.audit import log_action
 from gbvms.orgs.models import Agency, Membership
 
 SAFETY_PLAN_LEVELS = {"high", "extreme"}
 
 
 def _log(action: str, actor: Any, case: Case, request: HttpRequest | None, **changes: Any) -> None:
-    log_action(action=action, actor=actor, request=request, obj=case, object_id=case.code,
-               changes={k: [None, v] for k, v in changes.items()})  # fmt: skip
+    log_case(
+        action,
+        actor=actor,
+        case=case,
+        request=request,
+        changes={k: [None, v] for k, v in changes.items()},
+    )
 
 
 def _touch(case: Case, expected_version: int | None = None) -> None:
@@ -254,6 +259,5 @@ def case_reopen(*, actor: Any, case: Case, reason: str, request: HttpRequest | N
     Case.objects.filter(pk=case.pk).update(status=Status.REOPENED)
     case.status = Status.REOPENED
     _touch(case)
-    log_action(action="cases.case.reopened", actor=actor, request=request, obj=case,
-               object_id=case.code, reason=reason[:500])  # fmt: skip
+    log_case("cases.case.reopened", actor=actor, case=case, request=request, reason=reason[:500])
     return case

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gbvms.cases.audit import log_case
 from gbvms.cases.models import (
     Case,
     Decision,
@@ -21,17 +22,12 @@ from gbvms.cases.models import (
     Perpetrator,
     ProtectiveMeasure,
 )
-from gbvms.core.audit import log_action
 
 CHILD_AGE = 18
 ELDERLY_AGE = 60
 CHILD_EMERGENCY_HOURS = 12
 CHILD_PLAN_WORKING_DAYS = 5
 EXPIRY_WARNING = datetime.timedelta(hours=24)
-
-
-def _log(action: str, actor: Any, case: Case, request: HttpRequest | None, **kw: Any) -> None:
-    log_action(action=action, actor=actor, request=request, obj=case, object_id=case.code, **kw)
 
 
 def age_at(case: Case, when: datetime.datetime | None = None) -> int | None:
@@ -77,7 +73,13 @@ def measure_request(
     )  # fmt: skip
     measure.full_clean()
     measure.save()
-    _log("cases.measure.requested", actor, case, request, changes={"type": [None, type.code]})
+    log_case(
+        "cases.measure.requested",
+        actor=actor,
+        case=case,
+        request=request,
+        changes={"type": [None, type.code]},
+    )
     return measure
 
 
@@ -111,7 +113,7 @@ def measure_decide(
     measure.refusal_reason = refusal_reason.strip()
     measure.full_clean()
     measure.save()
-    _log(f"cases.measure.{measure.decision}", actor, measure.case, request,
+    log_case(f"cases.measure.{measure.decision}", actor=actor, case=measure.case, request=request,
          changes={"type": [None, measure.type.code]})  # fmt: skip
     return measure
 
@@ -140,7 +142,13 @@ def intervention_record(
                         perpetrator=perpetrator, recorded_by=actor)  # fmt: skip
     item.full_clean()
     item.save()
-    _log("cases.intervention.recorded", actor, case, request, changes={"kind": [None, kind]})
+    log_case(
+        "cases.intervention.recorded",
+        actor=actor,
+        case=case,
+        request=request,
+        changes={"kind": [None, kind]},
+    )
     return item
 
 
@@ -201,5 +209,10 @@ def child_step_record(
         raise ValidationError({"at": _("Thời điểm không hợp lệ.")})
     Case.objects.filter(pk=case.pk).update(**{field: at})
     setattr(case, field, at)
-    _log(f"cases.child.{step}", actor, case, request)
+    log_case(
+        f"cases.child.{step}",
+        actor=actor,
+        case=case,
+        request=request,
+    )
     return case

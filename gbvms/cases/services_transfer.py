@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gbvms.cases.audit import log_case
 from gbvms.cases.models import Case, CaseAssignment, CaseTransfer, TransferStatus
 from gbvms.cases.services_care import notify
-from gbvms.core.audit import log_action
 from gbvms.orgs.models import Agency, Membership
 
 RECEIVING_ROLES = ("case_worker", "case_supervisor")
@@ -46,8 +46,13 @@ def transfer_request(
     transfer.full_clean()
     transfer.save()
     notify(receivers_of(to_agency), "transfer_requested", case)
-    log_action(action="cases.transfer.requested", actor=actor, request=request, obj=case,
-               object_id=case.code, changes={"to_agency": [None, to_agency.pk]})  # fmt: skip
+    log_case(
+        "cases.transfer.requested",
+        actor=actor,
+        case=case,
+        request=request,
+        changes={"to_agency": [None, to_agency.pk]},
+    )
     return transfer
 
 
@@ -76,8 +81,13 @@ def transfer_decide(
         CaseAssignment.objects.update_or_create(case=case, user=actor,
                                                 defaults={"is_active": True})  # fmt: skip
     notify([transfer.requested_by], f"transfer_{status}", case)
-    log_action(action=f"cases.transfer.{status}", actor=actor, request=request, obj=case,
-               object_id=case.code, reason=decline_reason[:500])  # fmt: skip
+    log_case(
+        f"cases.transfer.{status}",
+        actor=actor,
+        case=case,
+        request=request,
+        reason=decline_reason[:500],
+    )
     return transfer
 
 

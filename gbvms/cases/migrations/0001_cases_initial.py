@@ -2,392 +2,1290 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import gbvms.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import gbvms.core.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DvAct',
+            name="DvAct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='điểm')),
-                ('label', models.CharField(max_length=400, verbose_name='hành vi')),
-                ('applies_divorced', models.BooleanField(default=False, verbose_name='áp dụng giữa người đã ly hôn')),
-                ('applies_cohabiting', models.BooleanField(default=False, verbose_name='áp dụng giữa người chung sống như vợ chồng')),
-                ('lettering_verified', models.BooleanField(default=True, verbose_name='đã đối chiếu văn bản chính thức')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="điểm")),
+                ("label", models.CharField(max_length=400, verbose_name="hành vi")),
+                (
+                    "applies_divorced",
+                    models.BooleanField(default=False, verbose_name="áp dụng giữa người đã ly hôn"),
+                ),
+                (
+                    "applies_cohabiting",
+                    models.BooleanField(
+                        default=False, verbose_name="áp dụng giữa người chung sống như vợ chồng"
+                    ),
+                ),
+                (
+                    "lettering_verified",
+                    models.BooleanField(
+                        default=True, verbose_name="đã đối chiếu văn bản chính thức"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'hành vi bạo lực gia đình',
-                'verbose_name_plural': 'hành vi bạo lực gia đình',
-                'ordering': ['order'],
+                "verbose_name": "hành vi bạo lực gia đình",
+                "verbose_name_plural": "hành vi bạo lực gia đình",
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureType',
+            name="MeasureType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('label', models.CharField(max_length=200, verbose_name='biện pháp')),
-                ('authority', models.CharField(blank=True, max_length=200, verbose_name='người quyết định/áp dụng')),
-                ('decision_hours', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='thời hạn quyết định (giờ)')),
-                ('max_duration_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='thời hạn tối đa (ngày)')),
-                ('requires_protected_group_or_danger', models.BooleanField(default=False, verbose_name='chỉ khi người bị hại thuộc nhóm được bảo vệ hoặc nguy hiểm tính mạng')),
-                ('legal_basis', models.CharField(blank=True, max_length=200, verbose_name='căn cứ')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("label", models.CharField(max_length=200, verbose_name="biện pháp")),
+                (
+                    "authority",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="người quyết định/áp dụng"
+                    ),
+                ),
+                (
+                    "decision_hours",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="thời hạn quyết định (giờ)"
+                    ),
+                ),
+                (
+                    "max_duration_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="thời hạn tối đa (ngày)"
+                    ),
+                ),
+                (
+                    "requires_protected_group_or_danger",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="chỉ khi người bị hại thuộc nhóm được bảo vệ hoặc nguy hiểm tính mạng",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=200, verbose_name="căn cứ"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'loại biện pháp',
-                'verbose_name_plural': 'loại biện pháp',
-                'ordering': ['order', 'code'],
+                "verbose_name": "loại biện pháp",
+                "verbose_name_plural": "loại biện pháp",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='RiskFactor',
+            name="RiskFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('label', models.CharField(max_length=300, verbose_name='câu hỏi')),
-                ('weight', models.PositiveSmallIntegerField(default=1, verbose_name='điểm')),
-                ('critical', models.BooleanField(default=False, help_text='Có thì mức rủi ro ít nhất là Cao.', verbose_name='nghiêm trọng')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("label", models.CharField(max_length=300, verbose_name="câu hỏi")),
+                ("weight", models.PositiveSmallIntegerField(default=1, verbose_name="điểm")),
+                (
+                    "critical",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Có thì mức rủi ro ít nhất là Cao.",
+                        verbose_name="nghiêm trọng",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'yếu tố rủi ro',
-                'verbose_name_plural': 'yếu tố rủi ro',
-                'ordering': ['order', 'code'],
+                "verbose_name": "yếu tố rủi ro",
+                "verbose_name_plural": "yếu tố rủi ro",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='RiskThreshold',
+            name="RiskThreshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('', 'Chưa đánh giá'), ('low', 'Thấp'), ('medium', 'Trung bình'), ('high', 'Cao'), ('extreme', 'Rất cao')], max_length=8, unique=True, verbose_name='mức độ')),
-                ('min_score', models.PositiveSmallIntegerField(verbose_name='từ điểm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("", "Chưa đánh giá"),
+                            ("low", "Thấp"),
+                            ("medium", "Trung bình"),
+                            ("high", "Cao"),
+                            ("extreme", "Rất cao"),
+                        ],
+                        max_length=8,
+                        unique=True,
+                        verbose_name="mức độ",
+                    ),
+                ),
+                ("min_score", models.PositiveSmallIntegerField(verbose_name="từ điểm")),
             ],
             options={
-                'verbose_name': 'ngưỡng rủi ro',
-                'verbose_name_plural': 'ngưỡng rủi ro',
-                'ordering': ['min_score'],
+                "verbose_name": "ngưỡng rủi ro",
+                "verbose_name_plural": "ngưỡng rủi ro",
+                "ordering": ["min_score"],
             },
         ),
         migrations.CreateModel(
-            name='Survivor',
+            name="Survivor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='họ và tên')),
-                ('phone', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='điện thoại')),
-                ('address', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='địa chỉ')),
-                ('name_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm sinh')),
-                ('sex', models.CharField(choices=[('female', 'Nữ'), ('male', 'Nam'), ('other', 'Khác'), ('unknown', 'Không rõ')], default='female', max_length=8, verbose_name='giới tính')),
-                ('ethnicity', models.CharField(blank=True, max_length=60, verbose_name='dân tộc')),
-                ('disability', models.BooleanField(default=False, verbose_name='khuyết tật')),
-                ('nationality', models.CharField(blank=True, default='VN', max_length=60, verbose_name='quốc tịch')),
-                ('pregnant', models.BooleanField(default=False, verbose_name='đang mang thai')),
-                ('raising_child_under_36m', models.BooleanField(default=False, verbose_name='đang nuôi con dưới 36 tháng')),
-                ('unable_to_self_care', models.BooleanField(default=False, verbose_name='không có khả năng tự chăm sóc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "full_name",
+                    gbvms.core.fields.EncryptedTextField(blank=True, verbose_name="họ và tên"),
+                ),
+                (
+                    "phone",
+                    gbvms.core.fields.EncryptedTextField(blank=True, verbose_name="điện thoại"),
+                ),
+                (
+                    "address",
+                    gbvms.core.fields.EncryptedTextField(blank=True, verbose_name="địa chỉ"),
+                ),
+                (
+                    "name_index",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "phone_index",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="năm sinh"
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Nữ"),
+                            ("male", "Nam"),
+                            ("other", "Khác"),
+                            ("unknown", "Không rõ"),
+                        ],
+                        default="female",
+                        max_length=8,
+                        verbose_name="giới tính",
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=60, verbose_name="dân tộc")),
+                ("disability", models.BooleanField(default=False, verbose_name="khuyết tật")),
+                (
+                    "nationality",
+                    models.CharField(
+                        blank=True, default="VN", max_length=60, verbose_name="quốc tịch"
+                    ),
+                ),
+                ("pregnant", models.BooleanField(default=False, verbose_name="đang mang thai")),
+                (
+                    "raising_child_under_36m",
+                    models.BooleanField(default=False, verbose_name="đang nuôi con dưới 36 tháng"),
+                ),
+                (
+                    "unable_to_self_care",
+                    models.BooleanField(
+                        default=False, verbose_name="không có khả năng tự chăm sóc"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người bị bạo lực',
-                'verbose_name_plural': 'người bị bạo lực',
+                "verbose_name": "người bị bạo lực",
+                "verbose_name_plural": "người bị bạo lực",
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='mã vụ việc')),
-                ('status', models.CharField(choices=[('open', 'Mới tiếp nhận'), ('active', 'Đang hỗ trợ'), ('closed', 'Đã đóng'), ('reopened', 'Mở lại')], default='open', max_length=10, verbose_name='trạng thái')),
-                ('channel', models.CharField(choices=[('trusted_address', 'Địa chỉ tin cậy / nhà tạm lánh'), ('hotline', 'Đường dây nóng'), ('police', 'Công an'), ('health_facility', 'Cơ sở y tế'), ('school', 'Trường học'), ('workplace', 'Nơi làm việc'), ('social_work_centre', 'Trung tâm công tác xã hội'), ('community', 'Cộng đồng (hàng xóm, người thân, trưởng thôn)'), ('self_referral', 'Tự tìm đến'), ('public_web', 'Yêu cầu trực tuyến'), ('other', 'Khác')], max_length=24, verbose_name='kênh tiếp nhận')),
-                ('detected_at', models.DateTimeField(verbose_name='thời điểm phát hiện')),
-                ('first_support_at', models.DateTimeField(blank=True, null=True, verbose_name='hỗ trợ lần đầu')),
-                ('immediate_danger', models.BooleanField(default=False, verbose_name='nguy hiểm tức thời')),
-                ('risk_level', models.CharField(blank=True, choices=[('', 'Chưa đánh giá'), ('low', 'Thấp'), ('medium', 'Trung bình'), ('high', 'Cao'), ('extreme', 'Rất cao')], default='', max_length=8, verbose_name='mức độ rủi ro')),
-                ('safe_contact', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='cách liên lạc an toàn')),
-                ('summary', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='tóm tắt sự việc')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('child_emergency_at', models.DateTimeField(blank=True, null=True, verbose_name='can thiệp khẩn cấp lúc')),
-                ('child_plan_approved_at', models.DateTimeField(blank=True, null=True, verbose_name='kế hoạch hỗ trợ trẻ em được duyệt lúc')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owning_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='orgs.agency', verbose_name='cơ quan quản lý')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='geo.adminunit', verbose_name='xã, phường')),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.survivor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="mã vụ việc")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Mới tiếp nhận"),
+                            ("active", "Đang hỗ trợ"),
+                            ("closed", "Đã đóng"),
+                            ("reopened", "Mở lại"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("trusted_address", "Địa chỉ tin cậy / nhà tạm lánh"),
+                            ("hotline", "Đường dây nóng"),
+                            ("police", "Công an"),
+                            ("health_facility", "Cơ sở y tế"),
+                            ("school", "Trường học"),
+                            ("workplace", "Nơi làm việc"),
+                            ("social_work_centre", "Trung tâm công tác xã hội"),
+                            ("community", "Cộng đồng (hàng xóm, người thân, trưởng thôn)"),
+                            ("self_referral", "Tự tìm đến"),
+                            ("public_web", "Yêu cầu trực tuyến"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=24,
+                        verbose_name="kênh tiếp nhận",
+                    ),
+                ),
+                ("detected_at", models.DateTimeField(verbose_name="thời điểm phát hiện")),
+                (
+                    "first_support_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hỗ trợ lần đầu"),
+                ),
+                (
+                    "immediate_danger",
+                    models.BooleanField(default=False, verbose_name="nguy hiểm tức thời"),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Chưa đánh giá"),
+                            ("low", "Thấp"),
+                            ("medium", "Trung bình"),
+                            ("high", "Cao"),
+                            ("extreme", "Rất cao"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="mức độ rủi ro",
+                    ),
+                ),
+                (
+                    "safe_contact",
+                    gbvms.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="cách liên lạc an toàn"
+                    ),
+                ),
+                (
+                    "summary",
+                    gbvms.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="tóm tắt sự việc"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "child_emergency_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="can thiệp khẩn cấp lúc"
+                    ),
+                ),
+                (
+                    "child_plan_approved_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="kế hoạch hỗ trợ trẻ em được duyệt lúc"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="orgs.agency",
+                        verbose_name="cơ quan quản lý",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="geo.adminunit",
+                        verbose_name="xã, phường",
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.survivor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vụ việc',
-                'verbose_name_plural': 'vụ việc',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "vụ việc",
+                "verbose_name_plural": "vụ việc",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseSequence',
+            name="CaseSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_code', models.CharField(max_length=5)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("province_code", models.CharField(max_length=5)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('province_code', 'year'), name='casesequence_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("province_code", "year"), name="casesequence_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('services', 'Đồng ý nhận dịch vụ'), ('sharing', 'Đồng ý chia sẻ thông tin'), ('statistics', 'Đồng ý dùng cho thống kê không định danh')], max_length=12, verbose_name='loại đồng ý')),
-                ('service_types', models.JSONField(blank=True, default=list, verbose_name='loại dịch vụ')),
-                ('provider_ids', models.JSONField(blank=True, default=list, verbose_name='cơ sở cung cấp')),
-                ('given_by', models.CharField(choices=[('survivor', 'Người bị hại'), ('guardian', 'Cha mẹ, người giám hộ'), ('best_interest', 'Ngoại lệ vì lợi ích tốt nhất của trẻ em'), ('life_threat', 'Ngoại lệ do đe dọa tính mạng')], max_length=16, verbose_name='người đồng ý')),
-                ('exception_reason', models.CharField(blank=True, max_length=500, verbose_name='lý do ngoại lệ')),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người giám sát phê duyệt')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("services", "Đồng ý nhận dịch vụ"),
+                            ("sharing", "Đồng ý chia sẻ thông tin"),
+                            ("statistics", "Đồng ý dùng cho thống kê không định danh"),
+                        ],
+                        max_length=12,
+                        verbose_name="loại đồng ý",
+                    ),
+                ),
+                (
+                    "service_types",
+                    models.JSONField(blank=True, default=list, verbose_name="loại dịch vụ"),
+                ),
+                (
+                    "provider_ids",
+                    models.JSONField(blank=True, default=list, verbose_name="cơ sở cung cấp"),
+                ),
+                (
+                    "given_by",
+                    models.CharField(
+                        choices=[
+                            ("survivor", "Người bị hại"),
+                            ("guardian", "Cha mẹ, người giám hộ"),
+                            ("best_interest", "Ngoại lệ vì lợi ích tốt nhất của trẻ em"),
+                            ("life_threat", "Ngoại lệ do đe dọa tính mạng"),
+                        ],
+                        max_length=16,
+                        verbose_name="người đồng ý",
+                    ),
+                ),
+                (
+                    "exception_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="lý do ngoại lệ"),
+                ),
+                ("given_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người giám sát phê duyệt",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự đồng ý',
-                'verbose_name_plural': 'sự đồng ý',
+                "verbose_name": "sự đồng ý",
+                "verbose_name_plural": "sự đồng ý",
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='ngày xảy ra')),
-                ('reported_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='ngày trình báo')),
-                ('place_type', models.CharField(blank=True, max_length=40, verbose_name='loại địa điểm')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='câu trả lời phân loại')),
-                ('gbv_type', models.CharField(blank=True, choices=[('rape', 'Hiếp dâm'), ('sexual_assault', 'Xâm hại tình dục'), ('physical_assault', 'Bạo lực thể chất'), ('forced_marriage', 'Cưỡng ép kết hôn'), ('denial_of_resources', 'Từ chối nguồn lực, cơ hội hoặc dịch vụ'), ('psychological_abuse', 'Bạo lực tinh thần/cảm xúc'), ('non_gbv', 'Không phải BLG')], max_length=24, verbose_name='loại bạo lực')),
-                ('context', models.JSONField(blank=True, default=list, verbose_name='bối cảnh')),
-                ('violence_forms', models.JSONField(blank=True, default=list, verbose_name='hình thức bạo lực')),
-                ('dv_relationship', models.CharField(blank=True, max_length=12, verbose_name='quan hệ gia đình')),
-                ('dv_acts', models.JSONField(blank=True, default=list, verbose_name='hành vi BLGĐ (Điều 3 Luật 13/2022)')),
-                ('context_flags', models.JSONField(blank=True, default=list, verbose_name='dấu hiệu bối cảnh')),
-                ('age_at_incident', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='tuổi khi xảy ra')),
-                ('exchange', models.BooleanField(default=False, verbose_name='có trao đổi tiền, hàng, lợi ích')),
-                ('abduction', models.BooleanField(default=False, verbose_name='bị bắt cóc')),
-                ('harmful_traditional_practice', models.BooleanField(default=False, verbose_name='hủ tục có hại')),
-                ('previously_reported', models.BooleanField(default=False, verbose_name='đã trình báo nơi khác')),
-                ('reporting_bucket', models.CharField(blank=True, editable=False, max_length=8)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incidents', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.adminunit', verbose_name='nơi xảy ra')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày xảy ra"),
+                ),
+                (
+                    "reported_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="ngày trình báo"
+                    ),
+                ),
+                (
+                    "place_type",
+                    models.CharField(blank=True, max_length=40, verbose_name="loại địa điểm"),
+                ),
+                (
+                    "answers",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="câu trả lời phân loại"
+                    ),
+                ),
+                (
+                    "gbv_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rape", "Hiếp dâm"),
+                            ("sexual_assault", "Xâm hại tình dục"),
+                            ("physical_assault", "Bạo lực thể chất"),
+                            ("forced_marriage", "Cưỡng ép kết hôn"),
+                            ("denial_of_resources", "Từ chối nguồn lực, cơ hội hoặc dịch vụ"),
+                            ("psychological_abuse", "Bạo lực tinh thần/cảm xúc"),
+                            ("non_gbv", "Không phải BLG"),
+                        ],
+                        max_length=24,
+                        verbose_name="loại bạo lực",
+                    ),
+                ),
+                ("context", models.JSONField(blank=True, default=list, verbose_name="bối cảnh")),
+                (
+                    "violence_forms",
+                    models.JSONField(blank=True, default=list, verbose_name="hình thức bạo lực"),
+                ),
+                (
+                    "dv_relationship",
+                    models.CharField(blank=True, max_length=12, verbose_name="quan hệ gia đình"),
+                ),
+                (
+                    "dv_acts",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="hành vi BLGĐ (Điều 3 Luật 13/2022)"
+                    ),
+                ),
+                (
+                    "context_flags",
+                    models.JSONField(blank=True, default=list, verbose_name="dấu hiệu bối cảnh"),
+                ),
+                (
+                    "age_at_incident",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="tuổi khi xảy ra"
+                    ),
+                ),
+                (
+                    "exchange",
+                    models.BooleanField(
+                        default=False, verbose_name="có trao đổi tiền, hàng, lợi ích"
+                    ),
+                ),
+                ("abduction", models.BooleanField(default=False, verbose_name="bị bắt cóc")),
+                (
+                    "harmful_traditional_practice",
+                    models.BooleanField(default=False, verbose_name="hủ tục có hại"),
+                ),
+                (
+                    "previously_reported",
+                    models.BooleanField(default=False, verbose_name="đã trình báo nơi khác"),
+                ),
+                ("reporting_bucket", models.CharField(blank=True, editable=False, max_length=8)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incidents",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.adminunit",
+                        verbose_name="nơi xảy ra",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự việc',
-                'verbose_name_plural': 'sự việc',
+                "verbose_name": "sự việc",
+                "verbose_name_plural": "sự việc",
             },
         ),
         migrations.CreateModel(
-            name='Perpetrator',
+            name="Perpetrator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sex', models.CharField(choices=[('female', 'Nữ'), ('male', 'Nam'), ('other', 'Khác'), ('unknown', 'Không rõ')], default='male', max_length=8, verbose_name='giới tính')),
-                ('age_group', models.CharField(blank=True, max_length=10, verbose_name='nhóm tuổi')),
-                ('relationship', models.CharField(choices=[('intimate_partner', 'Vợ/chồng hoặc bạn tình hiện tại'), ('former_partner', 'Vợ/chồng cũ hoặc bạn tình cũ'), ('family_member', 'Thành viên gia đình khác'), ('caregiver', 'Người chăm sóc, người giám hộ'), ('teacher', 'Giáo viên'), ('employer_or_supervisor', 'Chủ lao động hoặc cấp trên'), ('coworker', 'Đồng nghiệp'), ('neighbour', 'Hàng xóm'), ('stranger', 'Người lạ'), ('other', 'Khác')], max_length=32, verbose_name='quan hệ với người bị hại')),
-                ('occupation', models.CharField(blank=True, max_length=60, verbose_name='nghề nghiệp')),
-                ('previous_incidents', models.BooleanField(default=False, verbose_name='đã từng gây bạo lực')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='perpetrators', to='cases.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Nữ"),
+                            ("male", "Nam"),
+                            ("other", "Khác"),
+                            ("unknown", "Không rõ"),
+                        ],
+                        default="male",
+                        max_length=8,
+                        verbose_name="giới tính",
+                    ),
+                ),
+                (
+                    "age_group",
+                    models.CharField(blank=True, max_length=10, verbose_name="nhóm tuổi"),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("intimate_partner", "Vợ/chồng hoặc bạn tình hiện tại"),
+                            ("former_partner", "Vợ/chồng cũ hoặc bạn tình cũ"),
+                            ("family_member", "Thành viên gia đình khác"),
+                            ("caregiver", "Người chăm sóc, người giám hộ"),
+                            ("teacher", "Giáo viên"),
+                            ("employer_or_supervisor", "Chủ lao động hoặc cấp trên"),
+                            ("coworker", "Đồng nghiệp"),
+                            ("neighbour", "Hàng xóm"),
+                            ("stranger", "Người lạ"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=32,
+                        verbose_name="quan hệ với người bị hại",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.CharField(blank=True, max_length=60, verbose_name="nghề nghiệp"),
+                ),
+                (
+                    "previous_incidents",
+                    models.BooleanField(default=False, verbose_name="đã từng gây bạo lực"),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="perpetrators",
+                        to="cases.incident",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('counselling', 'Tư vấn'), ('community_criticism', 'Góp ý, phê bình trong cộng đồng'), ('behaviour_change', 'Giáo dục chuyển đổi hành vi'), ('admin_sanction', 'Xử phạt vi phạm hành chính'), ('criminal', 'Truy cứu trách nhiệm hình sự')], max_length=24, verbose_name='biện pháp')),
-                ('done_on', models.DateField(verbose_name='ngày thực hiện')),
-                ('outcome', models.CharField(blank=True, max_length=500, verbose_name='kết quả')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('perpetrator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.perpetrator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("counselling", "Tư vấn"),
+                            ("community_criticism", "Góp ý, phê bình trong cộng đồng"),
+                            ("behaviour_change", "Giáo dục chuyển đổi hành vi"),
+                            ("admin_sanction", "Xử phạt vi phạm hành chính"),
+                            ("criminal", "Truy cứu trách nhiệm hình sự"),
+                        ],
+                        max_length=24,
+                        verbose_name="biện pháp",
+                    ),
+                ),
+                ("done_on", models.DateField(verbose_name="ngày thực hiện")),
+                ("outcome", models.CharField(blank=True, max_length=500, verbose_name="kết quả")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interventions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "perpetrator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.perpetrator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['done_on', 'id'],
+                "ordering": ["done_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProtectiveMeasure',
+            name="ProtectiveMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='thời điểm đề nghị')),
-                ('requester', models.CharField(choices=[('survivor', 'Người bị hại'), ('guardian', 'Người giám hộ, đại diện'), ('agency', 'Cơ quan, tổ chức')], default='survivor', max_length=12, verbose_name='người đề nghị')),
-                ('survivor_consent', models.BooleanField(default=True, verbose_name='người bị hại/giám hộ đồng ý')),
-                ('danger_to_life', models.BooleanField(default=False, verbose_name='có căn cứ nguy hiểm sức khỏe, tính mạng')),
-                ('decision', models.CharField(choices=[('pending', 'Chờ quyết định'), ('granted', 'Đã quyết định áp dụng'), ('refused', 'Từ chối (có lý do bằng văn bản)')], default='pending', max_length=8)),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm quyết định')),
-                ('refusal_reason', models.CharField(blank=True, max_length=500, verbose_name='lý do từ chối')),
-                ('starts_at', models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc')),
-                ('outcome', models.CharField(blank=True, max_length=500, verbose_name='kết quả')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='cases.measuretype', verbose_name='biện pháp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="thời điểm đề nghị"
+                    ),
+                ),
+                (
+                    "requester",
+                    models.CharField(
+                        choices=[
+                            ("survivor", "Người bị hại"),
+                            ("guardian", "Người giám hộ, đại diện"),
+                            ("agency", "Cơ quan, tổ chức"),
+                        ],
+                        default="survivor",
+                        max_length=12,
+                        verbose_name="người đề nghị",
+                    ),
+                ),
+                (
+                    "survivor_consent",
+                    models.BooleanField(default=True, verbose_name="người bị hại/giám hộ đồng ý"),
+                ),
+                (
+                    "danger_to_life",
+                    models.BooleanField(
+                        default=False, verbose_name="có căn cứ nguy hiểm sức khỏe, tính mạng"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ quyết định"),
+                            ("granted", "Đã quyết định áp dụng"),
+                            ("refused", "Từ chối (có lý do bằng văn bản)"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="thời điểm quyết định"
+                    ),
+                ),
+                (
+                    "refusal_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="lý do từ chối"),
+                ),
+                ("starts_at", models.DateTimeField(blank=True, null=True, verbose_name="bắt đầu")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="kết thúc")),
+                ("outcome", models.CharField(blank=True, max_length=500, verbose_name="kết quả")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="cases.measuretype",
+                        verbose_name="biện pháp",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_by', models.CharField(choices=[('ubnd_xa', 'Ủy ban nhân dân xã'), ('cong_an', 'Công an, Đồn Biên phòng'), ('co_so_giao_duc', 'Cơ sở giáo dục'), ('truong_thon_to_dan_pho_mttq', 'Trưởng thôn, tổ trưởng tổ dân phố, Ban CTMT'), ('to_chuc_ctxh_cap_xa', 'Tổ chức chính trị - xã hội cấp xã'), ('tong_dai_quoc_gia_blgd', 'Tổng đài quốc gia về phòng, chống BLGĐ'), ('dia_chi_tin_cay', 'Địa chỉ tin cậy'), ('co_so_y_te', 'Cơ sở y tế'), ('tong_dai_111', 'Tổng đài 111'), ('tong_dai_1900969680', 'Đường dây nóng của Hội LHPN'), ('web', 'Trang web')], max_length=32, verbose_name='nơi tiếp nhận')),
-                ('channel', models.CharField(choices=[('phone_sms', 'Gọi điện, nhắn tin'), ('letter_application', 'Gửi đơn, thư'), ('in_person', 'Trực tiếp'), ('web', 'Trực tuyến')], max_length=20, verbose_name='hình thức báo tin')),
-                ('received_at', models.DateTimeField(verbose_name='thời điểm tiếp nhận')),
-                ('chair_notified_at', models.DateTimeField(blank=True, null=True, verbose_name='đã báo Chủ tịch UBND xã lúc')),
-                ('form03', models.JSONField(blank=True, default=dict, verbose_name='nội dung Mẫu số 03 (đường dây nóng)')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.CharField(
+                        choices=[
+                            ("ubnd_xa", "Ủy ban nhân dân xã"),
+                            ("cong_an", "Công an, Đồn Biên phòng"),
+                            ("co_so_giao_duc", "Cơ sở giáo dục"),
+                            (
+                                "truong_thon_to_dan_pho_mttq",
+                                "Trưởng thôn, tổ trưởng tổ dân phố, Ban CTMT",
+                            ),
+                            ("to_chuc_ctxh_cap_xa", "Tổ chức chính trị - xã hội cấp xã"),
+                            ("tong_dai_quoc_gia_blgd", "Tổng đài quốc gia về phòng, chống BLGĐ"),
+                            ("dia_chi_tin_cay", "Địa chỉ tin cậy"),
+                            ("co_so_y_te", "Cơ sở y tế"),
+                            ("tong_dai_111", "Tổng đài 111"),
+                            ("tong_dai_1900969680", "Đường dây nóng của Hội LHPN"),
+                            ("web", "Trang web"),
+                        ],
+                        max_length=32,
+                        verbose_name="nơi tiếp nhận",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone_sms", "Gọi điện, nhắn tin"),
+                            ("letter_application", "Gửi đơn, thư"),
+                            ("in_person", "Trực tiếp"),
+                            ("web", "Trực tuyến"),
+                        ],
+                        max_length=20,
+                        verbose_name="hình thức báo tin",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="thời điểm tiếp nhận")),
+                (
+                    "chair_notified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="đã báo Chủ tịch UBND xã lúc"
+                    ),
+                ),
+                (
+                    "form03",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="nội dung Mẫu số 03 (đường dây nóng)"
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RiskAssessment',
+            name="RiskAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(default=dict, verbose_name='câu trả lời')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='điểm')),
-                ('level', models.CharField(choices=[('', 'Chưa đánh giá'), ('low', 'Thấp'), ('medium', 'Trung bình'), ('high', 'Cao'), ('extreme', 'Rất cao')], max_length=8, verbose_name='mức độ')),
-                ('assessed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_assessments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict, verbose_name="câu trả lời")),
+                ("score", models.PositiveSmallIntegerField(verbose_name="điểm")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("", "Chưa đánh giá"),
+                            ("low", "Thấp"),
+                            ("medium", "Trung bình"),
+                            ("high", "Cao"),
+                            ("extreme", "Rất cao"),
+                        ],
+                        max_length=8,
+                        verbose_name="mức độ",
+                    ),
+                ),
+                ("assessed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_assessments",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_at', '-id'],
+                "ordering": ["-assessed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SafetyPlan',
+            name="SafetyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('concern', gbvms.core.fields.EncryptedTextField(verbose_name='mối lo ngại (theo lời người bị hại)')),
-                ('resources', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='nguồn lực, người hỗ trợ')),
-                ('strategies', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='biện pháp an toàn')),
-                ('emergency_contacts', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='liên hệ khẩn cấp')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='safety_plan', to='cases.case')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "concern",
+                    gbvms.core.fields.EncryptedTextField(
+                        verbose_name="mối lo ngại (theo lời người bị hại)"
+                    ),
+                ),
+                (
+                    "resources",
+                    gbvms.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="nguồn lực, người hỗ trợ"
+                    ),
+                ),
+                (
+                    "strategies",
+                    gbvms.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="biện pháp an toàn"
+                    ),
+                ),
+                (
+                    "emergency_contacts",
+                    gbvms.core.fields.EncryptedTextField(
+                        blank=True, verbose_name="liên hệ khẩn cấp"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_plan",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_active', models.BooleanField(default=True)),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'is_active'], name='caseassignment_user')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'user'), name='caseassignment_unique')],
+                "indexes": [models.Index(fields=["user", "is_active"], name="caseassignment_user")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "user"), name="caseassignment_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseTransfer',
+            name="CaseTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=500, verbose_name='lý do chuyển')),
-                ('status', models.CharField(choices=[('pending', 'Chờ tiếp nhận'), ('accepted', 'Đã tiếp nhận'), ('declined', 'Từ chối'), ('cancelled', 'Đã hủy')], default='pending', max_length=10)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.CharField(blank=True, max_length=500)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfers', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.agency')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.agency', verbose_name='cơ quan nhận')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="lý do chuyển")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ tiếp nhận"),
+                            ("accepted", "Đã tiếp nhận"),
+                            ("declined", "Từ chối"),
+                            ("cancelled", "Đã hủy"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transfers",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.agency",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.agency",
+                        verbose_name="cơ quan nhận",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('case',), name='one_pending_transfer_per_case')],
+                "ordering": ["-requested_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("case",),
+                        name="one_pending_transfer_per_case",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='hạn')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='hoàn thành lúc')),
-                ('note', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='ghi chú')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="hạn")),
+                (
+                    "done_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hoàn thành lúc"),
+                ),
+                ("note", gbvms.core.fields.EncryptedTextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['done_at', 'due_on'], name='followup_open_due')],
+                "ordering": ["due_on", "id"],
+                "indexes": [models.Index(fields=["done_at", "due_on"], name="followup_open_due")],
             },
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('safety', 'An toàn'), ('health', 'Y tế'), ('psychosocial', 'Tâm lý - xã hội'), ('legal', 'Pháp lý, tư pháp'), ('shelter', 'Nơi tạm lánh'), ('economic', 'Hỗ trợ kinh tế, xã hội'), ('education', 'Giáo dục')], max_length=16, verbose_name='nhu cầu')),
-                ('status', models.CharField(choices=[('planned', 'Dự kiến'), ('referred', 'Đã chuyển gửi'), ('provided', 'Do cơ quan cung cấp'), ('already', 'Đã được nhận'), ('declined', 'Người bị hại từ chối'), ('unavailable', 'Không có dịch vụ')], default='planned', max_length=12, verbose_name='tình trạng')),
-                ('note', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='ghi chú')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("safety", "An toàn"),
+                            ("health", "Y tế"),
+                            ("psychosocial", "Tâm lý - xã hội"),
+                            ("legal", "Pháp lý, tư pháp"),
+                            ("shelter", "Nơi tạm lánh"),
+                            ("economic", "Hỗ trợ kinh tế, xã hội"),
+                            ("education", "Giáo dục"),
+                        ],
+                        max_length=16,
+                        verbose_name="nhu cầu",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Dự kiến"),
+                            ("referred", "Đã chuyển gửi"),
+                            ("provided", "Do cơ quan cung cấp"),
+                            ("already", "Đã được nhận"),
+                            ("declined", "Người bị hại từ chối"),
+                            ("unavailable", "Không có dịch vụ"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("note", gbvms.core.fields.EncryptedTextField(blank=True, verbose_name="ghi chú")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'kind'), name='need_unique')],
+                "ordering": ["kind"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "kind"), name="need_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('case_code', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("case_code", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="notification_unread")],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecord',
+            name="ServiceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('safety', 'An toàn'), ('health', 'Y tế'), ('psychosocial', 'Tâm lý - xã hội'), ('legal', 'Pháp lý, tư pháp'), ('shelter', 'Nơi tạm lánh'), ('economic', 'Hỗ trợ kinh tế, xã hội'), ('education', 'Giáo dục')], max_length=16, verbose_name='loại dịch vụ')),
-                ('delivered_at', models.DateTimeField(verbose_name='thời điểm cung cấp')),
-                ('outcome', gbvms.core.fields.EncryptedTextField(blank=True, verbose_name='kết quả')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='cases.case')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.agency', verbose_name='cơ quan cung cấp')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("safety", "An toàn"),
+                            ("health", "Y tế"),
+                            ("psychosocial", "Tâm lý - xã hội"),
+                            ("legal", "Pháp lý, tư pháp"),
+                            ("shelter", "Nơi tạm lánh"),
+                            ("economic", "Hỗ trợ kinh tế, xã hội"),
+                            ("education", "Giáo dục"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại dịch vụ",
+                    ),
+                ),
+                ("delivered_at", models.DateTimeField(verbose_name="thời điểm cung cấp")),
+                (
+                    "outcome",
+                    gbvms.core.fields.EncryptedTextField(blank=True, verbose_name="kết quả"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.agency",
+                        verbose_name="cơ quan cung cấp",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['delivered_at', 'id'],
-                'indexes': [models.Index(fields=['case', 'delivered_at'], name='service_case_time')],
+                "ordering": ["delivered_at", "id"],
+                "indexes": [
+                    models.Index(fields=["case", "delivered_at"], name="service_case_time")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['unit', '-created_at', '-id'], name='case_unit_recent'),
+            model_name="case",
+            index=models.Index(fields=["unit", "-created_at", "-id"], name="case_unit_recent"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['owning_agency', 'status'], name='case_agency_status'),
+            model_name="case",
+            index=models.Index(fields=["owning_agency", "status"], name="case_agency_status"),
         ),
     ]
