@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from gbvms.cases.classification import RELATIONSHIPS
 from gbvms.cases.forms_care import RiskForm
 from gbvms.cases.models import (
     Consent,
@@ -21,7 +22,9 @@ from gbvms.cases.models import (
     ReceivedBy,
     Relationship,
     ReportChannel,
+    Sex,
 )
+from gbvms.cases.services import AGE_GROUPS
 from gbvms.orgs.models import Agency, User
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -211,3 +214,20 @@ class RiskAnswersForm(RiskForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         return {"answers": self.answers()}
+
+
+class PerpetratorForm(forms.Form):
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("Quan hệ với người bị hại"), choices=list(RELATIONSHIPS.items())
+    )
+    sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), choices=Sex.choices, initial="male")
+    age_group = forms.ChoiceField(
+        label=gettext_lazy("Nhóm tuổi"),
+        choices=[("", "—"), *[(g, g) for g in AGE_GROUPS if g != "unknown"],
+                 ("unknown", gettext_lazy("Không rõ"))],
+        required=False,
+    )  # fmt: skip
+    occupation = forms.CharField(label=gettext_lazy("Nghề nghiệp"), max_length=60, required=False)
+    previous_incidents = forms.BooleanField(
+        label=gettext_lazy("Đã từng gây bạo lực trước đây"), required=False
+    )

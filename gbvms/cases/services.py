@@ -385,3 +385,31 @@ def report_record(
         changes={"received_by": [None, received_by]},
     )
     return report
+
+
+AGE_GROUPS = ["0-11", "12-17", "18-25", "26-40", "41-60", "61+", "unknown"]
+
+
+@transaction.atomic
+def perpetrator_add(
+    *, actor: Any, case: Case, relationship: str, sex: str = "male", age_group: str = "",
+    occupation: str = "", previous_incidents: bool = False, request: HttpRequest | None = None,
+) -> Perpetrator:  # fmt: skip
+    """Add a perpetrator (any number) to the case's incident; no name is recorded."""
+    incident = case.incidents.first()
+    if incident is None:
+        incident = Incident(
+            case=case, unit=case.unit, reported_on=timezone.localdate(case.detected_at)
+        )
+        incident.full_clean()
+        incident.save()
+    if age_group and age_group not in AGE_GROUPS:
+        raise ValidationError({"age_group": _("Nhóm tuổi không hợp lệ.")})
+    person = Perpetrator(incident=incident, relationship=relationship, sex=sex,
+                         age_group=age_group, occupation=occupation.strip(),
+                         previous_incidents=previous_incidents)  # fmt: skip
+    person.full_clean()
+    person.save()
+    log_case("cases.perpetrator.added", actor=actor, case=case, request=request,
+             changes={"relationship": [None, relationship]})  # fmt: skip
+    return person

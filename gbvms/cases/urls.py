@@ -21,6 +21,7 @@ ACTION_PATHS = {
     "child-timeline/": "child",
     "consents/": "consent",
     "consents/<int:pk>/withdraw/": "consent_withdraw",
+    "perpetrators/": "perpetrator",
     "legal/": "legal",
     "report/": "report",
 }

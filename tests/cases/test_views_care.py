@@ -297,3 +297,23 @@ def test_second_writer_is_told_what_changed(personas, as_user, case):
     assert "cases.need.set" in body
     assert "supervisor" in body
     assert not RiskAssessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_perpetrators_any_number(personas, as_user, case):
+    from gbvms.cases.models import Perpetrator
+
+    client = as_user(personas["worker_a"])
+    for relationship in ["intimate_partner", "family_member"]:
+        response = client.post(
+            f"/cases/{case.code}/perpetrators/",
+            {"relationship": relationship, "sex": "male", "age_group": "26-40",
+             "occupation": "", "previous_incidents": "on"},
+        )  # fmt: skip
+        assert response.status_code == 302
+    assert Perpetrator.objects.count() == 2
+    page = client.get(f"/cases/{case.code}/").content.decode()
+    assert page.count('data-testid="perpetrator"') == 2
+    bad = client.post(f"/cases/{case.code}/perpetrators/", {"relationship": "alien"})
+    assert bad.status_code == 400
+    assert Perpetrator.objects.count() == 2
