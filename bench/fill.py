@@ -105,4 +105,8 @@ def fill(*, cases: int, seed: int, log: Callable[[str], None]) -> World:
         )
         if (offset // BATCH) % 20 == 0:
             log(f"  {offset + size:,} / {cases:,} cases")
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as a live database would have
+        cursor.execute("ANALYZE")
     return World(worker=worker, supervisor=supervisor, codes=codes, phones=phones)
