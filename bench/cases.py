@@ -145,6 +145,14 @@ def measure(world, repeat: int, rng: random.Random) -> dict[str, float]:  # type
             cursor.fetchall()
 
     raw_samples = timed(raw, repeat)
+    explain(
+        {
+            "worker list": lambda: get(worker, "/cases/"),
+            "supervisor list": lambda: get(supervisor, "/cases/"),
+            "search": search,
+            "case page": lambda: get(worker, f"/cases/{rng.choice(codes)}/"),
+        }
+    )
     figures = {
         "case_list_worker_p50_ms": p(worker_list, 0.5),
         "case_list_worker_p95_ms": p(worker_list, 0.95),
@@ -162,6 +170,23 @@ def measure(world, repeat: int, rng: random.Random) -> dict[str, float]:  # type
     )
     figures["mean_request_ms"] = round(statistics.mean(worker_list + page) * 1000, 2)
     return figures
+
+
+def explain(requests: dict) -> None:  # type: ignore[type-arg]
+    """Where one request of each kind spends its database time: query count, total, slowest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for label, fn in requests.items():
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            fn()
+            total = (time.perf_counter() - start) * 1000
+        queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+        sql_ms = sum(float(q["time"]) for q in queries) * 1000
+        print(f"{label}: {total:.1f} ms, {len(queries)} queries, {sql_ms:.1f} ms in SQL")
+        for q in queries[:3]:
+            print(f"   {float(q['time']) * 1000:6.1f} ms  {q['sql'][:160]}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases import classification
 from gbvms.cases.models import GBV_TYPE_CHOICES, Channel, RiskLevel, Sex, Status, ViolenceForm
+from gbvms.cases.selectors import case_workers_supervised
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import units_within_grant
 
@@ -92,6 +93,23 @@ class CaseFilterForm(forms.Form):
         required=False,
     )
     code = forms.CharField(label=_("Mã vụ việc"), max_length=20, required=False)
+    worker = forms.ModelChoiceField(
+        label=_("Cán bộ phụ trách"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Tất cả —"),
+    )
+    overdue = forms.BooleanField(label=_("Có lịch theo dõi quá hạn"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        workers = case_workers_supervised(user)
+        field = self.fields["worker"]
+        field.queryset = workers  # type: ignore[attr-defined]
+        if not workers.exists():
+            del self.fields["worker"]  # a worker sees only their own cases anyway
+        else:
+            field.label_from_instance = lambda u: u.full_name or u.username  # type: ignore[attr-defined]
 
 
 class IdentitySearchForm(forms.Form):

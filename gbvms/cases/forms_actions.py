@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Case as DbCase
+from django.db.models import When
 from django.utils.translation import gettext_lazy
 
 from gbvms.cases.classification import RELATIONSHIPS
@@ -180,22 +182,37 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        province = "/" + case.unit.path.split("/")[1] + "/"  # transfers within the province
-        self.fields["to_agency"].queryset = (  # type: ignore[attr-defined]
+        # any agency that manages cases, those of the case's province first (a survivor who
+        # moves to another province is transferred there)
+        province = "/" + case.unit.path.split("/")[1] + "/"
+        field = self.fields["to_agency"]
+        field.queryset = (  # type: ignore[attr-defined]
             Agency.objects.filter(
                 is_active=True,
                 memberships__role="case_worker",
                 memberships__is_active=True,
-                unit__path__startswith=province,
             )
             .exclude(pk=case.owning_agency_id)
+            .select_related("unit")
+            .annotate(elsewhere=DbCase(When(unit__path__startswith=province, then=0), default=1))
             .distinct()
-            .order_by("name")
+            .order_by("elsewhere", "unit__path", "name")
         )
+        field.label_from_instance = lambda a: f"{a.name} — {a.unit.name}"  # type: ignore[attr-defined]
 
 
 class DeclineForm(forms.Form):
     decline_reason = forms.CharField(label=gettext_lazy("Lý do từ chối"), max_length=500)
+
+
+class AcceptForm(forms.Form):
+    """Shown for a case from another province when the receiver is not a commune's agency."""
+
+    commune_code = forms.CharField(
+        label=gettext_lazy("Mã xã, phường nơi người bị bạo lực đang sống"),
+        max_length=5,
+        help_text=gettext_lazy("Vụ việc chuyển từ tỉnh khác sang địa bàn của cơ quan bạn."),
+    )
 
 
 class BreakGlassForm(forms.Form):

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gbvms.cases.audit import log_case
-from gbvms.cases.models import Case, CaseAssignment, Incident, Survivor
+from gbvms.cases.models import Case, CaseAssignment, FollowUp, Incident, Survivor
 from gbvms.core import scoping
 from gbvms.core.crypto import blind_index
+from gbvms.orgs.models import Membership
 
 
 def case_need_to_know(user: Any, permission: str) -> Q | None:
@@ -34,6 +37,8 @@ def case_list(
     code: str = "",
     risk: str = "",
     gbv_type: str = "",
+    worker: Any = None,
+    overdue: bool = False,
 ) -> QuerySet[Case]:
     qs = scoping.scoped(
         user, "cases.view", Case.objects.select_related("unit", "owning_agency", "survivor")
@@ -48,7 +53,33 @@ def case_list(
         qs = qs.filter(risk_level=risk)
     if gbv_type:
         qs = qs.filter(Exists(Incident.objects.filter(case=OuterRef("pk"), gbv_type=gbv_type)))
+    if worker is not None:
+        assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=worker, is_active=True)
+        qs = qs.filter(Exists(assigned))
+    if overdue:
+        late = FollowUp.objects.filter(
+            case=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate()
+        )
+        qs = qs.filter(Exists(late))
     return qs.order_by("-created_at", "-id")
+
+
+def case_workers_supervised(user: Any) -> QuerySet[Any]:
+    """Case workers and supervisors of agencies inside the units the user supervises (the
+    choices of the list's 'worker' filter); empty for a worker without supervision."""
+    prefixes = scoping.grants(user, "cases.supervise")
+    users = get_user_model().objects.filter(is_active=True)
+    if not prefixes:
+        return users.none()
+    members = Membership.objects.filter(
+        user=OuterRef("pk"), is_active=True, role__in=["case_worker", "case_supervisor"]
+    )
+    if scoping.NATIONAL not in prefixes:
+        within = Q()
+        for prefix in prefixes:
+            within |= Q(agency__unit__path__startswith=prefix)
+        members = members.filter(within)
+    return users.filter(Exists(members)).order_by("full_name", "username")
 
 
 def case_search_by_identity(*, user: Any, name: str = "", phone: str = "") -> QuerySet[Case]:

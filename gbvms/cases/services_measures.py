@@ -22,6 +22,7 @@ from gbvms.cases.models import (
     Perpetrator,
     ProtectiveMeasure,
 )
+from gbvms.core.workdays import add_working_days
 
 CHILD_AGE = 18
 ELDERLY_AGE = 60
@@ -150,16 +151,6 @@ def intervention_record(
         changes={"kind": [None, kind]},
     )
     return item
-
-
-def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
-    """Monday–Friday; public holidays are not modelled yet (a holiday calendar is data to add)."""
-    current, added = start, 0
-    while added < days:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            added += 1
-    return current
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gbvms.cases.audit import log_case
 from gbvms.cases.models import Case, CaseAssignment, CaseTransfer, TransferStatus
 from gbvms.cases.services_care import notify
+from gbvms.geo.models import AdminUnit, Level
 from gbvms.orgs.models import Agency, Membership
 
 RECEIVING_ROLES = ("case_worker", "case_supervisor")
@@ -21,6 +22,44 @@ RECEIVING_ROLES = ("case_worker", "case_supervisor")
 def receivers_of(agency: Agency) -> list[Any]:
     rows = Membership.objects.filter(agency=agency, role__in=RECEIVING_ROLES, is_active=True)
     return [m.user for m in rows.select_related("user") if m.user.is_active]
+
+
+def province_prefix(path: str) -> str:
+    return "/" + path.strip("/").split("/")[0] + "/"
+
+
+def commune_needed(transfer: CaseTransfer) -> bool:
+    """A case moving to another province gets a commune there when it is accepted; the
+    receiver chooses it unless their agency is itself a commune's."""
+    to_unit = transfer.to_agency.unit
+    if transfer.case.unit.path.startswith(province_prefix(to_unit.path)):
+        return False
+    return to_unit.level != Level.COMMUNE
+
+
+def _new_commune(transfer: CaseTransfer, commune_code: str) -> AdminUnit | None:
+    """The case's commune after acceptance (None: it stays where it is)."""
+    to_unit = transfer.to_agency.unit
+    if transfer.case.unit.path.startswith(province_prefix(to_unit.path)):
+        return None
+    if to_unit.level == Level.COMMUNE:
+        return to_unit
+    commune = (
+        AdminUnit.objects.current()
+        .filter(level=Level.COMMUNE, code=commune_code.strip(), path__startswith=to_unit.path)
+        .first()
+    )
+    if commune is None:
+        raise ValidationError(
+            {
+                "commune_code": _(
+                    "Nhập mã xã, phường nơi người bị bạo lực đang sống, trong "
+                    "địa bàn của cơ quan bạn."
+                )
+            },
+            code="commune",
+        )
+    return commune
 
 
 def can_receive(user: Any, agency: Agency) -> bool:
@@ -59,13 +98,15 @@ def transfer_request(
 @transaction.atomic
 def transfer_decide(
     *, actor: Any, transfer: CaseTransfer, accept: bool, decline_reason: str = "",
-    request: HttpRequest | None = None,
+    commune_code: str = "", request: HttpRequest | None = None,
 ) -> CaseTransfer:  # fmt: skip
-    """Accept (ownership moves, the accepting user is assigned, old assignments end) or decline."""
+    """Accept (ownership moves, the accepting user is assigned, old assignments end; a case
+    from another province moves to a commune of the receiver's) or decline."""
     if not can_receive(actor, transfer.to_agency):
         raise PermissionDenied
     if not accept and len(decline_reason.strip()) < 5:
         raise ValidationError({"decline_reason": _("Hãy ghi lý do từ chối.")}, code="reason")
+    new_commune = _new_commune(transfer, commune_code) if accept else None
     status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
     updated = CaseTransfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
         status=status, decided_by=actor, decided_at=timezone.now(),
@@ -76,7 +117,8 @@ def transfer_decide(
     transfer.refresh_from_db()
     case = transfer.case
     if accept:
-        Case.objects.filter(pk=case.pk).update(owning_agency=transfer.to_agency)
+        moved = {"unit": new_commune} if new_commune else {}
+        Case.objects.filter(pk=case.pk).update(owning_agency=transfer.to_agency, **moved)
         CaseAssignment.objects.filter(case=case).update(is_active=False)
         CaseAssignment.objects.update_or_create(case=case, user=actor,
                                                 defaults={"is_active": True})  # fmt: skip
@@ -87,6 +129,7 @@ def transfer_decide(
         case=case,
         request=request,
         reason=decline_reason[:500],
+        changes={"commune": [case.unit.code, new_commune.code]} if new_commune else None,
     )
     return transfer
 

@@ -35,6 +35,8 @@ urlpatterns = [
     path("transfers/<int:pk>/decide/", views_transfer.decide, name="transfer_decide"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/classify/", views.case_classify, name="classify"),
+    path("<str:code>/print/", views.case_print, name="print"),
+    path("<str:code>/export/", views.case_export, name="export"),
     path("<str:code>/form/<slug:name>/", views_care.case_form, name="form"),
     *[
         path(f"<str:code>/{route}", views_care.case_post, {"name": name}, name=name)

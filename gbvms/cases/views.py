@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gbvms.cases import classification, selectors, services
+from gbvms.cases.export import case_document
 from gbvms.cases.forms import (
     CaseFilterForm,
     ClassifySaveForm,
@@ -73,7 +74,7 @@ def case_intake(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     _require(request, "cases.view")
-    filters = CaseFilterForm(request.GET or None)
+    filters = CaseFilterForm(request.GET or None, user=request.user)
     search = IdentitySearchForm(request.POST or None)
     if request.method == "POST" and search.is_valid():
         cases = selectors.case_search_by_identity(user=request.user, **search.cleaned_data)
@@ -99,6 +100,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, code=code, request=request)
     return render(request, "cases/detail.html", case_page_context(case))
+
+
+@login_required
+@require_GET
+def case_print(request: HttpRequest, code: str) -> HttpResponse:
+    """A printable record of the case (written to the access log as a print)."""
+    case = selectors.case_get_for_user(
+        user=request.user, code=code, request=request, action="cases.case.printed"
+    )
+    context = case_page_context(case) | {"safety_plan": getattr(case, "safety_plan", None)}
+    return render(request, "cases/print.html", context)
+
+
+@login_required
+@require_GET
+def case_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The case as a JSON file (written to the access log as an export); never cached."""
+    case = selectors.case_get_for_user(
+        user=request.user, code=code, request=request, action="cases.case.exported"
+    )
+    response = JsonResponse(case_document(case), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{case.code}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gbvms.cases import services_transfer
-from gbvms.cases.forms_actions import DeclineForm
+from gbvms.cases.forms_actions import AcceptForm, DeclineForm
 
 
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    items = services_transfer.transfers_inbox(request.user)
-    return render(request, "cases/transfers.html", {"items": items, "form": DeclineForm()})
+    items = list(services_transfer.transfers_inbox(request.user)[:200])
+    for item in items:
+        item.commune_needed = services_transfer.commune_needed(item)
+    context = {"items": items, "form": DeclineForm(), "accept_form": AcceptForm()}
+    return render(request, "cases/transfers.html", context)
 
 
 @login_required
@@ -35,6 +38,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             accept=accept,
             request=request,
             decline_reason=request.POST.get("decline_reason", "")[:500],
+            commune_code=request.POST.get("commune_code", "")[:5],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django_otp.admin import OTPAdminSite
 
 from gbvms.core.audit import log_action
-from gbvms.core.models import AccessLog
+from gbvms.core.models import AccessLog, PublicHoliday
 
 # Django admin is an operator's tool, not the product UI: it requires a verified second factor.
 admin.site.__class__ = OTPAdminSite
@@ -52,3 +52,12 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(AuditedAdmin):
+    """Yearly announced days off (Tết, Hùng Kings, compensatory days) for working-day deadlines."""
+
+    list_display = ["date", "name", "source"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

@@ -69,3 +69,21 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the access log is append-only")
+
+
+class PublicHoliday(models.Model):
+    """A day off that is not fixed by date in the Labour Code (Tết, the Hùng Kings'
+    commemoration, the second National Day holiday, compensatory days): announced each year,
+    entered by a national administrator. The fixed-date holidays are computed (core.workdays)."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên ngày nghỉ"), max_length=120)
+    source = models.CharField(_("căn cứ"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày nghỉ lễ, tết")
+        verbose_name_plural = _("ngày nghỉ lễ, tết")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from gbvms.cases import services, services_measures
 from gbvms.cases.models import MeasureType
+from gbvms.core.workdays import add_working_days, is_working_day
 
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)  # a Monday
 
@@ -147,6 +148,36 @@ class TestChildTimeline:
 
     def test_working_days_skip_weekends(self):
         friday = datetime.datetime(2026, 3, 6, 9, 0, tzinfo=datetime.UTC)
-        assert services_measures.add_working_days(friday, 5) == datetime.datetime(
+        assert add_working_days(friday, 5) == datetime.datetime(
             2026, 3, 13, 9, 0, tzinfo=datetime.UTC
+        )
+
+    def test_working_days_skip_public_holidays(self):
+        from gbvms.core.models import PublicHoliday
+
+        # 30/4 (Thu) and 1/5 (Fri) 2026 are fixed by the Labour Code
+        wednesday = datetime.datetime(2026, 4, 29, 9, 0, tzinfo=datetime.UTC)
+        assert add_working_days(wednesday, 1) == datetime.datetime(
+            2026, 5, 4, 9, 0, tzinfo=datetime.UTC
+        )
+        # Tết 2026 (seeded): Friday 13/02 + 5 working days skips 16–20/02
+        before_tet = datetime.datetime(2026, 2, 13, 9, 0, tzinfo=datetime.UTC)
+        assert add_working_days(before_tet, 5) == datetime.datetime(
+            2026, 2, 27, 9, 0, tzinfo=datetime.UTC
+        )
+        # Hùng Kings on Sunday 26/04/2026 gives a compensatory Monday 27/04
+        assert not is_working_day(datetime.date(2026, 4, 27))
+        assert is_working_day(datetime.date(2026, 4, 28))
+        # 2/9/2029 is a Sunday: Monday 3/9 is off; an announced day is read from the table
+        assert not is_working_day(datetime.date(2029, 9, 3))
+        assert is_working_day(datetime.date(2027, 2, 8))
+        PublicHoliday.objects.create(date=datetime.date(2027, 2, 8), name="Tết Nguyên đán")
+        assert not is_working_day(datetime.date(2027, 2, 8))
+
+    def test_working_days_are_counted_in_vietnam_time(self):
+        # 23:00 UTC on 29/04 is 06:00 on Thursday 30/04 in Vietnam: the next working day
+        # there is Monday 04/05 (01/05 is a holiday too), 03/05 23:00 UTC
+        late = datetime.datetime(2026, 4, 29, 23, 0, tzinfo=datetime.UTC)  # Thu 06:00 in VN
+        assert add_working_days(late, 1) == datetime.datetime(
+            2026, 5, 3, 23, 0, tzinfo=datetime.UTC
         )

@@ -77,3 +77,44 @@ class TestTransfer:
         )
         assert response.status_code == 400
         assert not CaseTransfer.objects.exists()
+
+    def test_transfer_to_another_province_moves_the_commune(
+        self, personas, as_user, case, agencies, other_province, commune_a
+    ):
+        from gbvms.geo.models import AdminUnit
+        from tests.conftest import make_user
+
+        hanoi_worker = make_user("hanoi_worker", (agencies["other"], "case_worker", other_province))
+        form = as_user(personas["worker_a"]).get(f"/cases/{case.code}/form/transfer/")
+        assert "Sở Nội vụ thành phố Hà Nội" in form.content.decode()
+        as_user(personas["worker_a"]).post(
+            f"/cases/{case.code}/transfer/",
+            {"to_agency": agencies["other"].pk, "reason": "Người bị hại chuyển ra Hà Nội"},
+        )
+        transfer = CaseTransfer.objects.get()
+        receiver = as_user(hanoi_worker)
+        inbox = receiver.get("/cases/transfers/").content.decode()
+        assert 'data-testid="accept-with-commune"' in inbox
+        # a commune outside the receiver's province is refused, nothing changes
+        receiver.post(
+            f"/cases/transfers/{transfer.pk}/decide/",
+            {"decision": "accept", "commune_code": commune_a.code},
+        )
+        transfer.refresh_from_db()
+        assert transfer.status == "pending"
+        hanoi_commune = (
+            AdminUnit.objects.current()
+            .filter(level="commune", path__startswith=other_province.path)
+            .first()
+        )
+        receiver.post(
+            f"/cases/transfers/{transfer.pk}/decide/",
+            {"decision": "accept", "commune_code": hanoi_commune.code},
+        )
+        case.refresh_from_db()
+        assert (case.owning_agency, case.unit) == (agencies["other"], hanoi_commune)
+        assert receiver.get(f"/cases/{case.code}/").status_code == 200
+        # the old province's supervisor no longer sees it
+        assert as_user(personas["supervisor"]).get(f"/cases/{case.code}/").status_code == 404
+        entry = AccessLog.objects.get(action="cases.transfer.accepted")
+        assert entry.changes["commune"] == [commune_a.code, hanoi_commune.code]

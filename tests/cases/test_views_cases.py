@@ -84,6 +84,31 @@ class TestListAndDetail:
         assert "Trần Thị Bích" in body
         assert AccessLog.objects.filter(action="cases.case.viewed", object_id=code).count() == 1
 
+    def test_print_and_export_are_logged_as_such(self, personas, as_user, commune_a):
+        import json
+
+        intake(as_user(personas["hotline"]), commune_a)
+        code = Case.objects.get().code
+        client = as_user(personas["worker_a"])
+        printed = client.get(f"/cases/{code}/print/")
+        assert printed.status_code == 200
+        assert "Trần Thị Bích" in printed.content.decode()
+        exported = client.get(f"/cases/{code}/export/")
+        assert exported["Content-Disposition"] == f'attachment; filename="{code}.json"'
+        assert exported["Cache-Control"] == "no-store"
+        document = json.loads(exported.content)
+        assert document["code"] == code
+        assert document["survivor"]["full_name"] == "Trần Thị Bích"
+        actions = set(AccessLog.objects.filter(object_id=code).values_list("action", flat=True))
+        assert {"cases.case.printed", "cases.case.exported"} <= actions
+        # the same 404 and no log line for a worker of another commune
+        other = as_user(personas["worker_b"])
+        assert other.get(f"/cases/{code}/print/").status_code == 404
+        assert other.get(f"/cases/{code}/export/").status_code == 404
+        assert not AccessLog.objects.filter(
+            object_id=code, actor=personas["worker_b"], action__startswith="cases.case."
+        ).exists()
+
     def test_other_commune_worker_gets_the_404_page(self, personas, as_user, commune_a):
         intake(as_user(personas["hotline"]), commune_a)
         code = Case.objects.get().code
@@ -209,3 +234,18 @@ def test_list_filters(personas, as_user, commune_a, commune_b):
     assert rows(unit_code="23401") == 1
     assert rows(gbv_type="physical_assault") == 1
     assert rows(gbv_type="rape") == 0
+    assert rows(worker=personas["worker_a"].pk) == 1
+    assert rows(worker=personas["worker_b"].pk) == 1
+    assert rows(overdue="on") == 0
+    services_care.follow_up_add(actor=personas["supervisor"], case=first,
+                                due_on=datetime.date(2026, 3, 10))  # fmt: skip
+    assert rows(overdue="on") == 1
+    # a worker gets no 'worker' filter (they see only their own cases), a supervisor does
+    worker_page = as_user(personas["worker_a"]).get("/cases/").content.decode()
+    assert 'name="worker"' not in worker_page
+    supervisor_page = client.get("/cases/").content.decode()
+    assert 'name="worker"' in supervisor_page
+    assert 'name="overdue"' in supervisor_page
+    # a worker outside the supervisor's province is not a valid choice
+    assert client.get("/cases/", {"worker": personas["other_admin"].pk}).status_code == 200
+    assert rows(worker=personas["other_admin"].pk) == 2  # invalid filter value is ignored

@@ -5,3 +5,11 @@ document.addEventListener("DOMContentLoaded", function () {
     window.htmx.config.includeIndicatorStyles = false;
   }
 });
+
+// A "print" button (the printed case page); no inline handlers under the CSP.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) {
+    window.print();
+  }
+});
