@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,17 +104,33 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
         user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
     )
     form = action.form(request.POST, case)
-    changes = changes_since_form(request, case)
-    if changes is not None:
-        form.is_valid()  # keep what was typed; nothing is saved
-        form.add_error(None, _("Vụ việc vừa được người khác cập nhật; chưa lưu gì. Xem các thay "
-                               "đổi bên dưới rồi gửi lại."))  # fmt: skip
-        return _page_with(request, case, name, form, {"stale_changes": changes}, 409)
     on = action.target(case, pk) if action.target else {"case": case}
-    if submit(form, action.service, actor=request.user, request=request, **on) is not None:
+    with transaction.atomic():
+        # lock the case at the version the form was loaded with: of two concurrent saves from
+        # the same version the database lets one through; the other then sees the new version
+        changes = changes_since_form(request, case) if not _claim(request, case) else None
+        if changes is not None:
+            form.is_valid()  # keep what was typed; nothing is saved
+            form.add_error(None, _("Vụ việc vừa được người khác cập nhật; chưa lưu gì. Xem các "
+                                   "thay đổi bên dưới rồi gửi lại."))  # fmt: skip
+            return _page_with(request, case, name, form, {"stale_changes": changes}, 409)
+        saved = submit(form, action.service, actor=request.user, request=request, **on)
+        if saved is None:
+            transaction.set_rollback(True)  # the claimed version too
+    if saved is not None:
         messages.success(request, action.done)
         return redirect("cases:detail", code=case.code)
     return _page_with(request, case, name, form, {}, 400)
+
+
+def _claim(request: HttpRequest, case: Case) -> bool:
+    """Write-lock the case row if it is still at the version the form carries (an UPDATE that
+    changes nothing: a row lock on PostgreSQL, the write lock on SQLite, held to the end of the
+    transaction, in which the service bumps the version). No version posted: nothing to check."""
+    posted = request.POST.get("case_version", "")
+    if not posted.isdigit():
+        return True
+    return bool(Case.objects.filter(pk=case.pk, version=int(posted)).update(version=F("version")))
 
 
 def _page_with(
@@ -130,13 +148,10 @@ def _page_with(
     return render(request, "cases/detail.html", context, status=status)
 
 
-def changes_since_form(request: HttpRequest, case: Case) -> list[Any] | None:
+def changes_since_form(request: HttpRequest, case: Case) -> list[Any]:
     """Optimistic locking for the case page: every form carries the case version it was loaded
-    with; if the case changed since, the entries written since then (who did what, when) are
-    returned so the second writer is told what changed, and nothing is saved."""
-    posted = request.POST.get("case_version", "")
-    if not posted.isdigit() or int(posted) == case.version:
-        return None
+    with; when the case changed since (``_claim`` failed), the entries written since the form
+    was loaded (who did what, when) tell the second writer what changed; nothing is saved."""
     since = request.POST.get("loaded_at", "")
     entries = AccessLog.objects.filter(object_id=case.code).exclude(
         action__in=["cases.case.viewed", "cases.case.opened"]

@@ -300,6 +300,32 @@ def test_second_writer_is_told_what_changed(personas, as_user, case):
 
 
 @pytest.mark.django_db
+def test_a_write_between_reading_and_saving_is_caught(personas, as_user, case, monkeypatch):
+    """Another save that commits after this request read the case but before it wrote is
+    caught by the database (the version is checked in the UPDATE, not only in memory)."""
+    from django.db.models import F
+
+    from gbvms.cases import views_care
+    from gbvms.cases.models import Case, SafetyPlan
+
+    version = case.version
+    original = views_care.selectors.case_get_for_user
+
+    def read_then_someone_else_saves(**kwargs):
+        read = original(**kwargs)
+        Case.objects.filter(pk=read.pk).update(version=F("version") + 1)
+        return read
+
+    monkeypatch.setattr(views_care.selectors, "case_get_for_user", read_then_someone_else_saves)
+    response = as_user(personas["worker_a"]).post(
+        f"/cases/{case.code}/safety-plan/",
+        {"concern": "Sợ chồng quay lại", "case_version": version, "loaded_at": "0"},
+    )
+    assert response.status_code == 409
+    assert not SafetyPlan.objects.exists()
+
+
+@pytest.mark.django_db
 def test_perpetrators_any_number(personas, as_user, case):
     from gbvms.cases.models import Perpetrator
 
