@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gbvms.geo",
     "gbvms.orgs",
     "gbvms.cases",
+    "gbvms.plans",
     "gbvms.api",
 ]
 
