@@ -208,6 +208,8 @@ if not DEBUG:
 # Case management: "supported in time" threshold, and whether only supervisors close cases.
 SUPPORT_IN_TIME_HOURS = env_int("GBVMS_SUPPORT_IN_TIME_HOURS", 24)
 CASE_CLOSURE_NEEDS_SUPERVISOR = env_bool("GBVMS_CASE_CLOSURE_NEEDS_SUPERVISOR", default=True)
+# Reminders of plan deadlines: this many days before each due date (comma-separated).
+PLAN_REMINDER_DAYS = [int(d) for d in env_list("GBVMS_PLAN_REMINDER_DAYS", ["14", "3"])]
 
 # Aggregates shown outside case work suppress cells below this count.
 SMALL_CELL_THRESHOLD = env_int("GBVMS_SMALL_CELL_THRESHOLD", 5)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/", include("gbvms.geo.urls")),
     path("manage/", include("gbvms.orgs.urls")),
     path("cases/", include("gbvms.cases.urls")),
+    path("plans/", include("gbvms.plans.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -21,4 +21,5 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": can("audit.view"),
         "can_view_cases": can("cases.view"),
         "can_intake": can("cases.intake"),
+        "can_view_plans": can("plans.view"),
     }
