@@ -569,10 +569,14 @@ def _agencies(values: list[tuple[str, int]]) -> list[str]:
     return names
 
 
+PHASE_SPLIT = re.compile(r"\s*;\s*(?=(?:từ|năm|giai\s+đoạn|đến|sau|quý|tháng)\b)", re.IGNORECASE)
+
+
 def timeline_of(values: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Phases: one per line, and one per ';'-separated part that starts with a time phrase."""
     out = []
     for text, line in values:
-        for part in [text] if len(text) < 400 else re.split(r"(?<=[.;])\s+", text):
+        for part in PHASE_SPLIT.split(text):
             start, end = vntext.year_range(part)
             entry: dict[str, Any] = {"from_year": start, "to_year": end, "text": tidy(part),
                                      "line": line}  # fmt: skip
@@ -695,7 +699,7 @@ QUARTERLY = re.compile(r"\bhằng\s+quý|\bhàng\s+quý|\bquý\b|\b0?3\s+tháng"
 MONTHLY = re.compile(r"hằng\s+tháng|hàng\s+tháng", re.I)
 DUE = re.compile(r"(?:trước|chậm\s+nhất|hạn\s+chót|không\s+muộn\s+hơn|vào)\s+(?:ngày\s+)?", re.I)
 RECIPIENT = re.compile(
-    r"(?:gửi\s+(?:về\s+)?|báo\s+cáo\s+(?:kết\s+quả\s+)?(?:về|cho|lên)\s+|về\s+)(?:cho\s+)?"
+    r"(?:gửi\s+(?:về\s+)?|báo\s+cáo\s+(?:kết\s+quả\s+)?(?:(?:về|cho|lên)\s+)?|về\s+)(?:cho\s+)?"
     r"(?P<to>(?:" + "|".join(re.escape(h) for h in vntext.HEADS) + r")\b[^()(;,.]*?)"
     r"(?=\s+(?:trước|theo|để|qua|chậm|định\s+kỳ|vào|trong)\b|\s*[(;,.]|$)"
 )

@@ -342,6 +342,7 @@ def agency_key(name: str) -> str:
         words.append(ABBREVIATIONS.get(bare, bare))
     key = " ".join(words)
     key = re.sub(r"[^a-z0-9 ]+", " ", key)
-    key = re.sub(rf"\s+{_PLACE_WORDS}(?:\s+[a-z]+){{0,3}}$", "", squash(key))
+    key = re.sub(r"\bxa hoi\b", "xahoi", squash(key))  # "xã hội" (social), not a commune
+    key = re.sub(rf"\s+{_PLACE_WORDS}(?:\s+(?!{_PLACE_WORDS}\b)[a-z]+){{0,3}}$", "", key)
     key = re.sub(r"\s+(?:va|,)\s+", " ", f" {key} ")
     return squash(key)

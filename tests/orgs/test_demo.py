@@ -41,6 +41,15 @@ def test_demo_loads_idempotently_with_every_role(settings, capsys):
     }
     assert got == expected
     assert User.objects.get(username="worker1").check_password("demo-password-for-tests")
+    # the demo plan, read by the importer, with its agencies linked (no agency created)
+    from gbvms.plans.models import Plan
+
+    plan = Plan.objects.get(document_number="01/KH-DEMO")
+    assert plan.activities.count() == 4
+    assert "plan 01/KH-DEMO already loaded" in capsys.readouterr().out
+    tasked = set(plan.assignments.values_list("agency__short_name", flat=True))
+    assert {"Sở NV", "Sở GD&ĐT", "Hội LHPN tỉnh", "TT CTXH", "Sở YT", "CA tỉnh"} <= tasked
+    assert plan.calendar.filter(due_on__year=2027).count() == 4  # 20/06, 15/06, 30/11, 15/11
     kinds = set(Agency.objects.values_list("kind", flat=True))
     assert {"home_affairs", "health", "police", "justice", "education", "culture"} <= kinds
     assert {"womens_union", "service_provider", "peoples_committee"} <= kinds

@@ -320,6 +320,19 @@ def test_agency_names_are_normalised():
     assert vntext.agency_key("Hội LHPN tỉnh") == vntext.agency_key("Hội Liên hiệp Phụ nữ tỉnh")
     assert vntext.agency_key("UBND tỉnh Kon Tum") == vntext.agency_key("Ủy ban nhân dân tỉnh")
     assert vntext.agency_key("Sở Y tế") != vntext.agency_key("Sở Tư pháp")
+    # "xã hội" (social) is not a commune: the name keeps it
+    social = vntext.agency_key("Trung tâm Công tác xã hội tỉnh")
+    assert social == vntext.agency_key("Trung tâm Công tác xã hội tỉnh Quảng Ngãi")
+    assert social != vntext.agency_key("Trung tâm Công tác")
+
+
+def test_phases_on_one_line_are_split():
+    from gbvms.plans.importer import timeline_of
+
+    phases = timeline_of([("Từ năm 2026 - 2028: thí điểm; Từ năm 2029: nhân rộng", 7)])
+    assert [(p["from_year"], p["to_year"]) for p in phases] == [(2026, 2028), (2029, None)]
+    # a ';' inside a phase's text does not split it
+    assert len(timeline_of([("Năm 2026: tập huấn; hội thảo", 3)])) == 1
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
