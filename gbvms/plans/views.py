@@ -123,6 +123,12 @@ def _review_context(
         "header_sources": [
             (_("Tên văn bản"), result.get("title_line"), at(result.get("title_line"))),
             (_("Cơ quan ban hành"), result.get("issuer_line"), at(result.get("issuer_line"))),
+            (
+                _("Số, ký hiệu"),
+                result.get("document_number_line"),
+                at(result.get("document_number_line")),
+            ),
+            (_("Ngày ban hành"), result.get("issued_on_line"), at(result.get("issued_on_line"))),
         ],
         "agency_forms": agency_forms,
         "warnings": result.get("warnings", []),
