@@ -88,9 +88,12 @@ class TestSaveImportedPlan:
         assert plan.source_text == PROVINCE_PLAN
         started.refresh_from_db()
         assert started.plan == plan
-        with pytest.raises(Exception, match="đã được lưu"):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as refused:
             services.import_confirm(actor=officer, plan_import=started, result=started.result,
                                     choices=services.AgencyChoices())  # fmt: skip
+        assert refused.value.code == "saved"
 
     def test_only_plans_managers_import(self, personas, province):
         from django.core.exceptions import PermissionDenied
