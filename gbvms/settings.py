@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gbvms.orgs",
     "gbvms.cases",
     "gbvms.plans",
+    "gbvms.referrals",
     "gbvms.api",
 ]
 
@@ -208,6 +209,18 @@ if not DEBUG:
 # Case management: "supported in time" threshold, and whether only supervisors close cases.
 SUPPORT_IN_TIME_HOURS = env_int("GBVMS_SUPPORT_IN_TIME_HOURS", 24)
 CASE_CLOSURE_NEEDS_SUPERVISOR = env_bool("GBVMS_CASE_CLOSURE_NEEDS_SUPERVISOR", default=True)
+# Referrals: hours the receiving provider has to accept or decline, by urgency.
+REFERRAL_RESPONSE_HOURS = {
+    "emergency": env_int("GBVMS_REFERRAL_EMERGENCY_HOURS", 1),
+    "urgent": env_int("GBVMS_REFERRAL_URGENT_HOURS", 24),
+    "routine": env_int("GBVMS_REFERRAL_ROUTINE_HOURS", 72),
+}
+# Notifications: SMS sender (the console backend logs instead of sending) and the link base.
+SMS_BACKEND = env_str("GBVMS_SMS_BACKEND", "gbvms.referrals.notify.ConsoleSMSBackend")
+SITE_URL = env_str("GBVMS_SITE_URL", "").rstrip("/")
+# Public help requests: per client, at most this many per hour; status checks per tracking code.
+PUBLIC_REQUESTS_PER_HOUR = env_int("GBVMS_PUBLIC_REQUESTS_PER_HOUR", 5)
+PUBLIC_STATUS_CHECKS_PER_HOUR = env_int("GBVMS_PUBLIC_STATUS_CHECKS_PER_HOUR", 10)
 # Reminders of plan deadlines: this many days before each due date (comma-separated).
 PLAN_REMINDER_DAYS = [int(d) for d in env_list("GBVMS_PLAN_REMINDER_DAYS", ["14", "3"])]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("manage/", include("gbvms.orgs.urls")),
     path("cases/", include("gbvms.cases.urls")),
     path("plans/", include("gbvms.plans.urls")),
+    path("referrals/", include("gbvms.referrals.urls")),
+    path("help/", include("gbvms.referrals.urls_public")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

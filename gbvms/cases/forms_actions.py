@@ -19,11 +19,11 @@ from gbvms.cases.models import (
     DvAct,
     InterventionKind,
     MeasureType,
-    NeedKind,
     ProtectiveMeasure,
     ReceivedBy,
     Relationship,
     ReportChannel,
+    ServiceCode,
     Sex,
 )
 from gbvms.cases.services import AGE_GROUPS
@@ -94,9 +94,17 @@ class ConsentForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Loại đồng ý"), choices=ConsentKind.choices)
     service_types = forms.MultipleChoiceField(
         label=gettext_lazy("Loại dịch vụ"),
-        choices=NeedKind.choices,
+        choices=ServiceCode.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    provider_ids = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Chia sẻ với cơ sở (đồng ý chia sẻ)"),
+        coerce=int,
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Các cơ sở trong danh bạ phục vụ xã của vụ việc."),
     )
     given_by = forms.ChoiceField(
         label=gettext_lazy("Người đồng ý"), choices=Consent._meta.get_field("given_by").choices
@@ -115,6 +123,11 @@ class ConsentForm(forms.Form):
         self.fields["approved_by"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__role="case_supervisor", memberships__is_active=True, is_active=True
         ).distinct()
+        from gbvms.referrals.services_directory import providers_serving
+
+        self.fields["provider_ids"].choices = [  # type: ignore[attr-defined]
+            (p.pk, p.name) for p in providers_serving(case.unit)
+        ]
 
 
 class LegalForm(forms.Form):

@@ -223,10 +223,10 @@ class TestLegalPages:
         client = as_user(personas["worker_a"])
         client.post(
             f"/cases/{case.code}/consents/",
-            {"kind": "sharing", "service_types": ["health", "legal"], "given_by": "survivor"},
+            {"kind": "sharing", "service_types": ["health", "legal_aid"], "given_by": "survivor"},
         )
         consent = Consent.objects.get()
-        assert consent.service_types == ["health", "legal"]
+        assert consent.service_types == ["health", "legal_aid"]
         client.post(f"/cases/{case.code}/consents/{consent.pk}/withdraw/")
         consent.refresh_from_db()
         assert consent.withdrawn_at is not None

@@ -10,6 +10,7 @@ from gbvms.cases.models.care import (
     RiskFactor,
     RiskThreshold,
     SafetyPlan,
+    ServiceCode,
     ServiceRecord,
 )
 from gbvms.cases.models.case import (
@@ -81,6 +82,7 @@ __all__ = [
     "RiskLevel",
     "RiskThreshold",
     "SafetyPlan",
+    "ServiceCode",
     "ServiceRecord",
     "Sex",
     "Status",

@@ -93,6 +93,18 @@ class NeedKind(models.TextChoices):
     EDUCATION = "education", _("Giáo dục")
 
 
+class ServiceCode(models.TextChoices):
+    """Services a provider offers and a referral or a sharing consent names."""
+
+    HEALTH = "health", _("Y tế")
+    PSYCHOSOCIAL = "psychosocial", _("Tâm lý - xã hội")
+    LEGAL_AID = "legal_aid", _("Trợ giúp pháp lý")
+    POLICE_JUSTICE = "police_justice", _("Công an, tư pháp")
+    SHELTER = "shelter", _("Nơi tạm lánh")
+    ECONOMIC_SOCIAL = "economic_social", _("Hỗ trợ kinh tế, xã hội")
+    EDUCATION = "education", _("Giáo dục")
+
+
 class NeedStatus(models.TextChoices):
     PLANNED = "planned", _("Dự kiến")
     REFERRED = "referred", _("Đã chuyển gửi")

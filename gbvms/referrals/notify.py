@@ -1,0 +1,63 @@
+"""Telling people that something needs them: in-app, by e-mail and by SMS. Messages carry a
+kind, a code and a link only, never a name or what happened."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from gbvms.cases.models import Notification
+
+log = logging.getLogger("gbvms.sms")
+
+KINDS = {
+    "referral_received": _("Có chuyển gửi mới"),
+    "referral_accepted": _("Chuyển gửi đã được nhận"),
+    "referral_declined": _("Chuyển gửi bị từ chối"),
+    "referral_completed": _("Chuyển gửi đã hoàn thành"),
+    "referral_revoked": _("Chuyển gửi đã được thu hồi"),
+    "referral_overdue": _("Chuyển gửi quá hạn phản hồi"),
+    "help_request": _("Có yêu cầu hỗ trợ mới từ trang công khai"),
+}
+
+
+class ConsoleSMSBackend:
+    """Writes the message to the log instead of sending it (development, tests)."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, message: str) -> None:
+        self.sent.append((phone, message))
+        log.info("SMS to …%s: %s", phone[-3:], message)
+
+
+def sms_backend() -> Any:
+    return import_string(settings.SMS_BACKEND)()
+
+
+def notify(users: list[Any], kind: str, code: str, link: str) -> int:
+    unique = [u for u in {u.pk: u for u in users}.values() if u.is_active]
+    Notification.objects.bulk_create(
+        [Notification(user=u, kind=kind, case_code=code) for u in unique]
+    )
+    label = str(KINDS.get(kind, kind))
+    text = f"[GBVMS] {label}: {code} {settings.SITE_URL}{link}"
+    emails = [u.email for u in unique if u.email]
+    if emails:
+        send_mail(
+            subject=f"[GBVMS] {label}: {code}",
+            message=text,
+            from_email=None,
+            recipient_list=emails,
+            fail_silently=True,
+        )
+    backend = sms_backend()
+    for user in unique:
+        if user.phone:
+            backend.send(user.phone, text)
+    return len(unique)

@@ -1,0 +1,90 @@
+"""Reads for referrals and help requests, each scoped in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from gbvms.cases.audit import log_case
+from gbvms.cases.selectors import case_list
+from gbvms.core import scoping
+from gbvms.core.roles import roles_with
+from gbvms.orgs.models import Membership
+from gbvms.referrals.models import HelpRequest, Referral, ReferralStatus
+from gbvms.referrals.services import receiving_agencies
+
+OPEN_TO_RECEIVER = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
+
+
+def inbox(user: Any, status: str = "") -> QuerySet[Referral]:
+    """Referrals to the providers of the user's receiving agencies."""
+    qs = Referral.objects.filter(provider__agency__in=receiving_agencies(user)).select_related(
+        "provider", "case", "case__unit"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "respond_by")
+
+
+def sent_for_cases(user: Any) -> QuerySet[Referral]:
+    """Referrals of the cases the user may see (the sender's side)."""
+    return Referral.objects.filter(case__in=case_list(user=user).values("pk")).select_related(
+        "provider", "case", "case__unit"
+    )
+
+
+def referral_for_user(
+    *, user: Any, pk: int, request: HttpRequest | None = None
+) -> tuple[Referral, str]:
+    """The referral and the side the user is on ('receiver' or 'sender'); 404 otherwise. A
+    receiver sees it only while it is open to them (not declined or revoked); the read is
+    logged against the case."""
+    referral = inbox(user).filter(pk=pk, status__in=OPEN_TO_RECEIVER).first()
+    if referral is not None:
+        log_case(
+            "cases.case.viewed_via_referral",
+            actor=user,
+            case=referral.case,
+            request=request,
+            changes={"referral": [None, referral.pk]},
+        )
+        return referral, "receiver"
+    referral = sent_for_cases(user).filter(pk=pk).first()
+    if referral is not None:
+        log_case("cases.case.viewed", actor=user, case=referral.case, request=request)
+        return referral, "sender"
+    raise Http404
+
+
+def help_inbox(user: Any, status: str = "") -> QuerySet[HelpRequest]:
+    agencies = Membership.objects.filter(
+        user=user, is_active=True, role__in=roles_with("cases.intake")
+    ).values("agency_id")
+    qs = HelpRequest.objects.filter(agency__in=agencies).select_related("commune", "agency")
+    return qs.filter(status=status) if status else qs
+
+
+def help_for_user(*, user: Any, pk: int, request: HttpRequest | None = None) -> HelpRequest:
+    from gbvms.core.audit import log_action
+
+    item = help_inbox(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    log_action(action="referrals.help_request.viewed", actor=user, request=request, obj=item)
+    return item
+
+
+def supervised_referrals(user: Any) -> QuerySet[Referral]:
+    """Referrals of cases in the units the user supervises, or to their own providers."""
+    prefixes = scoping.grants(user, "cases.supervise")
+    from django.db.models import Q
+
+    condition = Q(provider__agency__in=receiving_agencies(user))
+    if "/" in prefixes:
+        condition = Q()
+    else:
+        for prefix in prefixes:
+            condition |= Q(case__unit__path__startswith=prefix)
+    return Referral.objects.filter(condition)

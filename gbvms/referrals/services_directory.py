@@ -1,0 +1,423 @@
+"""The service directory: who can help where, referral pathways, import and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from gbvms.cases.models import ServiceCode
+from gbvms.geo.models import AdminUnit, Level
+from gbvms.orgs.models import Agency
+from gbvms.referrals.models import ProviderType, ReferralPathway, ServiceProvider
+
+DEFAULT_ORDER = [
+    ProviderType.SOCIAL_WORK_CENTRE,
+    ProviderType.TRUSTED_ADDRESS,
+    ProviderType.SHELTER,
+    ProviderType.HEALTH_STATION,
+    ProviderType.HOSPITAL,
+    ProviderType.POLICE,
+    ProviderType.LEGAL_AID,
+    ProviderType.COURT,
+    ProviderType.SCHOOL_COUNSELLING,
+    ProviderType.NGO,
+    ProviderType.OTHER,
+    ProviderType.HOTLINE,
+]
+
+
+def province_of(unit: AdminUnit) -> AdminUnit | None:
+    code = unit.path.strip("/").split("/")[0]
+    return AdminUnit.objects.filter(level=Level.PROVINCE, path=f"/{code}/").first()
+
+
+@dataclass
+class Match:
+    provider: ServiceProvider
+    tier: str  # commune, province, national
+
+    @property
+    def open_now(self) -> bool:
+        return self.provider.is_open()
+
+
+def providers_for(commune: AdminUnit, service: str) -> list[Match]:
+    """Providers offering ``service`` to ``commune``, nearest first: those covering the commune,
+    then the whole province, then national ones (hotlines). Within a tier, the province's
+    pathway for the service decides the order of provider types."""
+    active = ServiceProvider.objects.filter(is_active=True).select_related("agency")
+    offering = [p for p in active.prefetch_related("coverage") if service in p.services]
+    province = province_of(commune)
+    pathway = None
+    if province is not None:
+        pathway = ReferralPathway.objects.filter(province=province, service=service).first()
+    order = list(pathway.provider_types) if pathway else []
+    order += [t for t in DEFAULT_ORDER if t not in order]
+
+    def rank(p: ServiceProvider) -> tuple[int, str]:
+        return (order.index(p.type) if p.type in order else len(order), p.name)
+
+    tiers: dict[str, list[ServiceProvider]] = {"commune": [], "province": [], "national": []}
+    for provider in offering:
+        covered = {u.pk for u in provider.coverage.all()}
+        if commune.pk in covered:
+            tiers["commune"].append(provider)
+        elif province is not None and province.pk in covered:
+            tiers["province"].append(provider)
+        elif provider.national:
+            tiers["national"].append(provider)
+    return [Match(p, tier) for tier, items in tiers.items() for p in sorted(items, key=rank)]
+
+
+def next_on_pathway(
+    referral_provider: ServiceProvider, commune: AdminUnit, services: list[str]
+) -> ServiceProvider | None:
+    """The next provider for the same services after one that declined."""
+    for service in services:
+        for match in providers_for(commune, service):
+            if match.provider.pk != referral_provider.pk and all(
+                s in match.provider.services for s in services
+            ):
+                return match.provider
+    return None
+
+
+def providers_in_scope(prefixes: list[str]) -> QuerySet[ServiceProvider]:
+    qs = ServiceProvider.objects.select_related("agency", "agency__unit").order_by("name")
+    if "/" in prefixes:
+        return qs
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(agency__unit__path__startswith=prefix)
+    return qs.filter(condition)
+
+
+# ------------------------------------------------------------------------------------ import
+
+COLUMNS = [
+    "id",
+    "name",
+    "agency",
+    "type",
+    "services",
+    "coverage",
+    "national",
+    "open_24_7",
+    "public_phone",
+    "public_address",
+    "internal_phone",
+    "internal_email",
+    "languages",
+    "accessibility",
+    "shelter_beds",
+    "shelter_occupied",
+    "is_active",
+]
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+def _yes(value: str) -> bool:
+    return value.strip().lower() in {"1", "x", "yes", "true", "có", "co", "c"}
+
+
+def _codes(value: str) -> list[str]:
+    return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+
+
+def export_rows(providers: QuerySet[ServiceProvider]) -> list[list[Any]]:
+    rows: list[list[Any]] = [COLUMNS]
+    for p in providers.prefetch_related("coverage"):
+        rows.append(
+            [
+                p.pk,
+                p.name,
+                p.agency_id,
+                p.type,
+                ",".join(p.services),
+                ",".join(u.code for u in p.coverage.all()),
+                int(p.national),
+                int(p.open_24_7),
+                p.public_phone,
+                p.public_address,
+                p.internal_phone,
+                p.internal_email,
+                ",".join(p.languages),
+                p.accessibility,
+                "" if p.shelter_beds is None else p.shelter_beds,
+                "" if p.shelter_occupied is None else p.shelter_occupied,
+                int(p.is_active),
+            ]
+        )
+    return rows
+
+
+def export_csv(providers: QuerySet[ServiceProvider]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(export_rows(providers))
+    return out.getvalue()
+
+
+def export_xlsx(providers: QuerySet[ServiceProvider]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "providers"
+    for row in export_rows(providers):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_table(name: str, data: bytes) -> list[list[str]]:
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # any unreadable file is one clear error
+            raise ValueError(_("Không mở được tệp XLSX.")) from exc
+        return [
+            ["" if c is None else str(c).strip() for c in row]
+            for row in book.active.iter_rows(values_only=True)
+        ]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("Tệp CSV phải dùng mã UTF-8.")) from exc
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _check_agency(row: dict[str, str], data: dict[str, Any], agencies: dict[int, Agency]) -> str:
+    agency_id = row.get("agency", "")
+    if not agency_id.isdigit() or int(agency_id) not in agencies:
+        return _("Mã cơ quan không có hoặc ngoài phạm vi của bạn.")
+    data["agency"] = agencies[int(agency_id)]
+    return ""
+
+
+def _check_services(row: dict[str, str], data: dict[str, Any]) -> str:
+    data["services"] = _codes(row.get("services", ""))
+    bad = [s for s in data["services"] if s not in ServiceCode.values]
+    if not data["services"] or bad:
+        return _("Dịch vụ không hợp lệ: %(v)s.") % {"v": ", ".join(bad) or "—"}
+    return ""
+
+
+def _check_coverage(row: dict[str, str], data: dict[str, Any], units: dict[str, AdminUnit]) -> str:
+    codes = _codes(row.get("coverage", ""))
+    missing = [c for c in codes if c not in units]
+    data["coverage"] = [units[c] for c in codes if c in units]
+    return _("Không có đơn vị hành chính mã %(v)s.") % {"v": ", ".join(missing)} if missing else ""
+
+
+def _check_beds(row: dict[str, str], data: dict[str, Any], column: str) -> str:
+    value = row.get(column, "")
+    data[column] = int(value) if value.isdigit() else None
+    return _("Phải là số nguyên không âm.") if value and not value.isdigit() else ""
+
+
+def _parse_row(
+    row: dict[str, str],
+    number: int,
+    allowed_agencies: dict[int, Agency],
+    units: dict[str, AdminUnit],
+) -> tuple[dict[str, Any], list[RowError]]:
+    data: dict[str, Any] = {
+        "name": row.get("name", "")[:200],
+        "type": row.get("type", ""),
+        "national": _yes(row.get("national", "")),
+        "open_24_7": _yes(row.get("open_24_7", "")),
+        "is_active": _yes(row.get("is_active", "") or "1"),
+        "public_phone": row.get("public_phone", "")[:30],
+        "internal_phone": row.get("internal_phone", "")[:30],
+        "public_address": row.get("public_address", "")[:300],
+        "internal_email": row.get("internal_email", "")[:254],
+        "languages": _codes(row.get("languages", "")),
+        "accessibility": row.get("accessibility", "")[:300],
+    }
+    checks = {
+        "name": "" if data["name"] else _("Thiếu tên cơ sở."),
+        "agency": _check_agency(row, data, allowed_agencies),
+        "type": ""
+        if data["type"] in ProviderType.values
+        else _("Loại cơ sở không hợp lệ: %(v)s.") % {"v": data["type"]},
+        "services": _check_services(row, data),
+        "coverage": _check_coverage(row, data, units),
+        "shelter_beds": _check_beds(row, data, "shelter_beds"),
+        "shelter_occupied": _check_beds(row, data, "shelter_occupied"),
+        "internal_email": _("Địa chỉ thư điện tử không hợp lệ.")
+        if data["internal_email"] and "@" not in data["internal_email"]
+        else "",
+    }
+    return data, [
+        RowError(number, column, message) for column, message in checks.items() if message
+    ]
+
+
+def import_table(
+    rows: list[list[str]], allowed_agencies: dict[int, Agency], existing: QuerySet[ServiceProvider]
+) -> tuple[int, list[RowError]]:
+    """Create or update providers from a table with the export's header. Every row is
+    validated first; with any error nothing is written (row numbers count the header as 1)."""
+    if not rows or [h.strip().lower() for h in rows[0]][: len(COLUMNS)] != COLUMNS:
+        return 0, [RowError(1, "", _("Dòng tiêu đề phải là: %(c)s") % {"c": ", ".join(COLUMNS)})]
+    units = {
+        u.code: u
+        for u in AdminUnit.objects.current().filter(level__in=[Level.PROVINCE, Level.COMMUNE])
+    }
+    editable = {p.pk: p for p in existing}
+    parsed, errors = [], []
+    for number, raw in enumerate(rows[1:], start=2):
+        if not any(raw):
+            continue
+        row = dict(zip(COLUMNS, [*raw, *[""] * len(COLUMNS)], strict=False))
+        data, row_errors = _parse_row(row, number, allowed_agencies, units)
+        pk = row.get("id", "")
+        if pk and (not pk.isdigit() or int(pk) not in editable):
+            row_errors.append(
+                RowError(number, "id", _("Không có cơ sở mã %(v)s trong phạm vi.") % {"v": pk})
+            )
+        errors += row_errors
+        parsed.append((editable.get(int(pk)) if pk.isdigit() else None, data))
+    if errors:
+        return 0, errors
+    with transaction.atomic():
+        for provider, data in parsed:
+            coverage = data.pop("coverage")
+            provider = provider or ServiceProvider()
+            for key, value in data.items():
+                setattr(provider, key, value)
+            provider.save()
+            provider.coverage.set(coverage)
+    return len(parsed), []
+
+
+# ------------------------------------------------------------------------------------ demo
+
+OFFICE_HOURS = {str(d): [["07:30", "11:30"], ["13:30", "17:00"]] for d in range(5)}
+
+
+def demo_directory_load() -> int:
+    """Providers for the demo province: the provincial social work centre (shelter and
+    psychosocial support for Phường Kon Tum and the province), the Women's Union trusted
+    address, the commune health station, the police, and the national child hotline 111."""
+    from gbvms.referrals.models import ProviderCriterion
+
+    agencies = {a.short_name: a for a in Agency.objects.filter(unit__path__startswith="/51/")}
+    units = {
+        u.code: u for u in AdminUnit.objects.current().filter(code__in=["51", "23293", "23401"])
+    }
+    if "TT CTXH" not in agencies or len(units) < 3:
+        return 0
+    specs = [
+        (
+            "Trung tâm Công tác xã hội tỉnh Quảng Ngãi (demo)",
+            "TT CTXH",
+            ProviderType.SOCIAL_WORK_CENTRE,
+            ["shelter", "psychosocial", "economic_social"],
+            ["51", "23293"],
+            False,
+            True,
+            "0255 000 0001",
+            12,
+        ),
+        (
+            "Địa chỉ tin cậy phường Kon Tum (demo)",
+            "Hội LHPN tỉnh",
+            ProviderType.TRUSTED_ADDRESS,
+            ["shelter", "psychosocial"],
+            ["23293"],
+            False,
+            True,
+            "0255 000 0002",
+            2,
+        ),
+        (
+            "Trạm Y tế xã Đăk Tô (demo)",
+            "Sở YT",
+            ProviderType.HEALTH_STATION,
+            ["health"],
+            ["23401"],
+            False,
+            False,
+            "0255 000 0003",
+            None,
+        ),
+        (
+            "Công an tỉnh Quảng Ngãi — tiếp nhận tin báo (demo)",
+            "CA tỉnh",
+            ProviderType.POLICE,
+            ["police_justice"],
+            ["51"],
+            False,
+            True,
+            "113",
+            None,
+        ),
+        (
+            "Trợ giúp pháp lý tỉnh Quảng Ngãi (demo)",
+            "Sở TP",
+            ProviderType.LEGAL_AID,
+            ["legal_aid"],
+            ["51"],
+            False,
+            False,
+            "0255 000 0004",
+            None,
+        ),
+        (
+            "Tổng đài quốc gia bảo vệ trẻ em 111",
+            "Sở NV",
+            ProviderType.HOTLINE,
+            ["psychosocial", "legal_aid"],
+            [],
+            True,
+            True,
+            "111",
+            None,
+        ),
+    ]
+    created = 0
+    for name, agency, kind, services, coverage, national, always, phone, beds in specs:
+        provider, new = ServiceProvider.objects.update_or_create(
+            name=name,
+            defaults={
+                "agency": agencies[agency],
+                "type": kind,
+                "services": services,
+                "national": national,
+                "open_24_7": always,
+                "hours": {} if always else OFFICE_HOURS,
+                "public_phone": phone,
+                "shelter_beds": beds,
+                "shelter_occupied": 3 if beds and beds > 5 else None,
+                "languages": ["vi"],
+            },
+        )
+        provider.coverage.set([units[c] for c in coverage])
+        provider.criteria.set(ProviderCriterion.objects.all()[:3])
+        created += new
+    return len(specs)
+
+
+def providers_serving(commune: AdminUnit) -> list[ServiceProvider]:
+    """Every active provider that serves the commune for some service (for consent choices)."""
+    seen: dict[int, ServiceProvider] = {}
+    for code in ServiceCode.values:
+        for match in providers_for(commune, code):
+            seen.setdefault(match.provider.pk, match.provider)
+    return list(seen.values())
