@@ -218,6 +218,8 @@ REFERRAL_RESPONSE_HOURS = {
 # Notifications: SMS sender (the console backend logs instead of sending) and the link base.
 SMS_BACKEND = env_str("GBVMS_SMS_BACKEND", "gbvms.referrals.notify.ConsoleSMSBackend")
 SITE_URL = env_str("GBVMS_SITE_URL", "").rstrip("/")
+# Where the public site's quick-exit button goes (a neutral page).
+QUICK_EXIT_URL = env_str("GBVMS_QUICK_EXIT_URL", "https://www.google.com/search?q=thoi+tiet")
 # Public help requests: per client, at most this many per hour; status checks per tracking code.
 PUBLIC_REQUESTS_PER_HOUR = env_int("GBVMS_PUBLIC_REQUESTS_PER_HOUR", 5)
 PUBLIC_STATUS_CHECKS_PER_HOUR = env_int("GBVMS_PUBLIC_STATUS_CHECKS_PER_HOUR", 10)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from gbvms.api import audit, care, cases, geo, me
+from gbvms.api import audit, care, cases, geo, me, referrals
 from gbvms.api.auth import AUTH
 
 api = NinjaAPI(
@@ -22,6 +22,8 @@ api.add_router("", me.router)
 api.add_router("", cases.router)
 api.add_router("", care.router)
 api.add_router("", audit.router)
+api.add_router("", referrals.router)
+api.add_router("", referrals.public_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -16,6 +16,7 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
 
     return {
         "DEBUG_BANNER": settings.DEBUG,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
         "can_manage_orgs": can("orgs.manage"),
         "can_view_orgs": can("orgs.view"),
         "can_view_audit": can("audit.view"),

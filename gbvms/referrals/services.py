@@ -290,6 +290,10 @@ class Timeliness:
         return round(100 * self.answered_in_time / answered) if answered else None
 
     @property
+    def reasons(self) -> list[tuple[str, int]]:
+        return self.decline_reasons.most_common()
+
+    @property
     def median_accept(self) -> float | None:
         return round(statistics.median(self.hours_to_accept), 1) if self.hours_to_accept else None
 

@@ -68,6 +68,7 @@ def server(tmp_path_factory):
             "DATABASE_URL": url,
             "GBVMS_DEV_KEYS_FILE": str(tmp / "keys.json"),
             "GBVMS_DEMO_PASSWORD": "e2e-demo-password",
+            "GBVMS_QUICK_EXIT_URL": "about:blank",  # no network in the test sandbox
         }
     )
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -50,6 +50,13 @@ def test_demo_loads_idempotently_with_every_role(settings, capsys):
     tasked = set(plan.assignments.values_list("agency__short_name", flat=True))
     assert {"Sở NV", "Sở GD&ĐT", "Hội LHPN tỉnh", "TT CTXH", "Sở YT", "CA tỉnh"} <= tasked
     assert plan.calendar.filter(due_on__year=2027).count() == 4  # 20/06, 15/06, 30/11, 15/11
+    # the directory: the demo `provider` works for a provider offering shelter and
+    # psychosocial support to worker1's commune
+    from gbvms.referrals.models import ServiceProvider
+
+    staff_agency = Membership.objects.get(user__username="provider").agency
+    offers = ServiceProvider.objects.filter(agency=staff_agency, coverage__code="23293")
+    assert any({"shelter", "psychosocial"} <= set(p.services) for p in offers)
     kinds = set(Agency.objects.values_list("kind", flat=True))
     assert {"home_affairs", "health", "police", "justice", "education", "culture"} <= kinds
     assert {"womens_union", "service_provider", "peoples_committee"} <= kinds
