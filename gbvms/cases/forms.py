@@ -93,23 +93,18 @@ class CaseFilterForm(forms.Form):
         required=False,
     )
     code = forms.CharField(label=_("Mã vụ việc"), max_length=20, required=False)
-    worker = forms.ModelChoiceField(
-        label=_("Cán bộ phụ trách"),
-        queryset=None,
-        required=False,
-        empty_label=_("— Tất cả —"),
+    worker = forms.TypedChoiceField(
+        label=_("Cán bộ phụ trách"), coerce=int, empty_value=None, required=False, choices=[]
     )
     overdue = forms.BooleanField(label=_("Có lịch theo dõi quá hạn"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         workers = case_workers_supervised(user)
-        field = self.fields["worker"]
-        field.queryset = workers  # type: ignore[attr-defined]
-        if not workers.exists():
-            del self.fields["worker"]  # a worker sees only their own cases anyway
+        if workers:
+            self.fields["worker"].choices = [("", _("— Tất cả —")), *workers]  # type: ignore[attr-defined]
         else:
-            field.label_from_instance = lambda u: u.full_name or u.username  # type: ignore[attr-defined]
+            del self.fields["worker"]  # a worker sees only their own cases anyway
 
 
 class IdentitySearchForm(forms.Form):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -54,7 +53,9 @@ def case_list(
     if gbv_type:
         qs = qs.filter(Exists(Incident.objects.filter(case=OuterRef("pk"), gbv_type=gbv_type)))
     if worker is not None:
-        assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=worker, is_active=True)
+        assigned = CaseAssignment.objects.filter(
+            case=OuterRef("pk"), user_id=worker, is_active=True
+        )
         qs = qs.filter(Exists(assigned))
     if overdue:
         late = FollowUp.objects.filter(
@@ -64,22 +65,23 @@ def case_list(
     return qs.order_by("-created_at", "-id")
 
 
-def case_workers_supervised(user: Any) -> QuerySet[Any]:
-    """Case workers and supervisors of agencies inside the units the user supervises (the
-    choices of the list's 'worker' filter); empty for a worker without supervision."""
+def case_workers_supervised(user: Any) -> list[tuple[int, str]]:
+    """(id, name) of the case workers and supervisors of agencies inside the units the user
+    supervises (the choices of the list's 'worker' filter); empty without supervision. One
+    query from the memberships, so a province's list stays cheap."""
     prefixes = scoping.grants(user, "cases.supervise")
-    users = get_user_model().objects.filter(is_active=True)
     if not prefixes:
-        return users.none()
+        return []
     members = Membership.objects.filter(
-        user=OuterRef("pk"), is_active=True, role__in=["case_worker", "case_supervisor"]
+        is_active=True, user__is_active=True, role__in=["case_worker", "case_supervisor"]
     )
     if scoping.NATIONAL not in prefixes:
         within = Q()
         for prefix in prefixes:
             within |= Q(agency__unit__path__startswith=prefix)
         members = members.filter(within)
-    return users.filter(Exists(members)).order_by("full_name", "username")
+    rows = members.values_list("user_id", "user__full_name", "user__username").distinct()
+    return sorted(((pk, name or username) for pk, name, username in rows), key=lambda r: r[1])
 
 
 def case_search_by_identity(*, user: Any, name: str = "", phone: str = "") -> QuerySet[Case]:
