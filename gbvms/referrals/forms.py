@@ -153,7 +153,9 @@ class DirectoryImportForm(forms.Form):
 
 
 class FindHelpForm(forms.Form):
-    commune = forms.CharField(label=_("Mã hoặc tên xã, phường nơi bạn ở"), max_length=100)
+    commune = forms.CharField(
+        label=_("Mã hoặc tên xã, phường (hoặc tỉnh) nơi bạn ở"), max_length=100
+    )
     service = forms.ChoiceField(label=_("Bạn cần gì?"), choices=ServiceCode.choices)
 
 

@@ -48,12 +48,13 @@ class Match:
 
 
 def providers_for(commune: AdminUnit, service: str) -> list[Match]:
-    """Providers offering ``service`` to ``commune``, nearest first: those covering the commune,
-    then the whole province, then national ones (hotlines). Within a tier, the province's
-    pathway for the service decides the order of provider types."""
+    """Providers offering ``service`` to ``commune`` (or a whole province), nearest first: those
+    covering the commune, then the whole province, then national ones (hotlines). Within a
+    tier, the province's pathway for the service decides the order of provider types."""
     active = ServiceProvider.objects.filter(is_active=True).select_related("agency")
     offering = [p for p in active.prefetch_related("coverage") if service in p.services]
-    province = province_of(commune)
+    # a province itself can be asked for: then only its provinces' and national providers
+    province = commune if commune.level == Level.PROVINCE else province_of(commune)
     pathway = None
     if province is not None:
         pathway = ReferralPathway.objects.filter(province=province, service=service).first()

@@ -38,16 +38,23 @@ def public(view: Any) -> Any:
     return csrf_exempt(wrapped)
 
 
-def resolve_commune(text: str) -> tuple[AdminUnit | None, list[AdminUnit]]:
-    """A commune from its code or name: (the unit, or None and the candidates to choose from)."""
+def resolve_commune(text: str, provinces: bool = False) -> tuple[AdminUnit | None, list[AdminUnit]]:
+    """A commune (or, with ``provinces``, also a province) from its code or name: (the unit, or
+    None and the candidates to choose from)."""
     text = text.strip()[:100]
     if not text:
         return None, []
+    levels = ["commune", "province"] if provinces else ["commune"]
     if text.isdigit():
-        unit = AdminUnit.objects.current().filter(level="commune", code=text).first()
+        unit = AdminUnit.objects.current().filter(level__in=levels, code=text).first()
         return unit, []
-    found = list(unit_search(q=text, kind="commune")[:20])
-    return (found[0], []) if len(found) == 1 else (None, found)
+    found = []
+    for level in levels:
+        found += list(unit_search(q=text, kind=level)[:20])
+    exact = [u for u in found if u.name.lower() == text.lower()]
+    if len(exact) == 1:
+        return exact[0], []
+    return (found[0], []) if len(found) == 1 else (None, found[:20])
 
 
 @public
@@ -56,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     form = FindHelpForm(request.GET or None)
     matches, candidates, unit = None, [], None
     if request.GET and form.is_valid():
-        unit, candidates = resolve_commune(form.cleaned_data["commune"])
+        unit, candidates = resolve_commune(form.cleaned_data["commune"], provinces=True)
         if unit is not None:
             matches = services_directory.providers_for(unit, form.cleaned_data["service"])
         elif not candidates:

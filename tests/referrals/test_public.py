@@ -183,3 +183,13 @@ class TestPublicPages:
             r'<input[^>]*type="(?:text|email|password)"[^>]*id="([^"]+)"', html
         ):
             assert f'for="{field_id}"' in html
+
+
+@pytest.mark.django_db
+def test_find_help_by_province(client, network):
+    body = client.get("/help/", {"commune": "Quảng Ngãi", "service": "legal_aid"}).content.decode()
+    assert "Trợ giúp pháp lý tỉnh" in body  # covers the province
+    assert "Tổng đài 111" in body  # national
+    names = client.get("/help/", {"commune": "51", "service": "shelter"}).content.decode()
+    assert "Địa chỉ tin cậy tỉnh" in names
+    assert "Nhà tạm lánh của Trung tâm" not in names  # serves one commune only
