@@ -178,6 +178,7 @@ SECTION_KINDS = [
     ("budget", r"(?:về\s+)?kinh\s+phí|nguồn\s+kinh\s+phí|dự\s+toán"),
     ("reporting", r"chế\s+độ\s+(?:thông\s+tin\s+)?báo\s+cáo|thông\s+tin\s+báo\s+cáo"),
     ("scope", r"đối\s+tượng|phạm\s+vi"),
+    ("other", r"chủ\s+đề|thông\s+điệp|khẩu\s+hiệu|thời\s+gian|căn\s+cứ"),
     ("activities", r"nội\s+dung|nhiệm\s+vụ|(?:các\s+)?hoạt\s+động|giải\s+pháp|chương\s+trình"),
 ]
 
@@ -367,6 +368,7 @@ BASIS = re.compile(
 
 
 PLACE_KIND = r"(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)"
+PLACE_LINE = re.compile(rf"^{PLACE_KIND}\b")
 
 
 def people_committee_case(name: str) -> str:
@@ -446,8 +448,12 @@ def _issuer(lines: list[Line], body_start: int, info: dict[str, Any]) -> None:
         if UPPER_ISSUER.match(line.text) and line.text == line.text.upper():
             upper.append(line)
     if upper:
-        info["issuer"] = people_committee_case(squash(" ".join(line.text for line in upper)))
-        info["issuer_line"] = upper[0].no
+        # "UBND HUYỆN X" above "PHÒNG Y": the body above is the superior; the issuer is the last
+        # body named (a line starting with a place word continues the name above it)
+        starts = [i for i, line in enumerate(upper) if not PLACE_LINE.match(line.text)]
+        own = upper[starts[-1] :] if starts else upper
+        info["issuer"] = people_committee_case(squash(" ".join(line.text for line in own)))
+        info["issuer_line"] = own[0].no
         return
     for line in lines[: body_start + 15]:
         # "… Quyết định số … của Bộ X ban hành Kế hoạch …" names another document's issuer
@@ -586,8 +592,24 @@ def timeline_of(values: list[tuple[str, int]]) -> list[dict[str, Any]]:
     return out
 
 
+WITH = re.compile(r"\bphối\s+hợp\s+(?:với|cùng)\b", re.IGNORECASE)
+
+
+def _split_lead(
+    values: list[tuple[str, int]],
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """'Phòng A chủ trì, phối hợp với Phòng B, Hội C' → lead A; coordinating B, C."""
+    lead, coordinating = [], []
+    for text, line in values:
+        parts = WITH.split(text, maxsplit=1)
+        lead.append((parts[0], line))
+        if len(parts) == 2:
+            coordinating.append((parts[1], line))
+    return lead, coordinating
+
+
 def is_activity(node: Node) -> bool:
-    if node.kind != "item" or node.section not in (None, "activities"):
+    if node.kind != "item" or node.section not in (None, "activities") or not node.title:
         return False
     has_fields = any(k in node.fields for k in ("lead", "coordinating", "solution", "timeline"))
     if has_fields or ACTIVITY.match(node.title):
@@ -620,13 +642,13 @@ def extract_activities(root: Node) -> list[dict[str, Any]]:
         solution_parts = [t for t, _ in _values(node, "solution")]
         if not solution_parts and body:
             solution_parts = body
-        lead_values = _values(node, "lead")
+        lead_values, also = _split_lead(_values(node, "lead"))
         activities.append({
             "code": node.num or None,
             "group": group,
             "title": tidy(title) or tidy(" ".join(body))[:300],
             "lead": _agencies(lead_values),
-            "coordinating": _agencies(_values(node, "coordinating")),
+            "coordinating": _agencies(_values(node, "coordinating") + also),
             "solution": squash(" ".join(solution_parts)) or None,
             "timeline": timeline_of(_values(node, "timeline")),
             "place": tidy(" ".join(t for t, _ in _values(node, "place"))) or None,
@@ -691,7 +713,7 @@ def extract_responsibilities(root: Node) -> list[dict[str, Any]]:
 
 SEMIANNUAL = re.compile(r"\b(?:0?6|sáu)\s+tháng(?:\s+đầu\s+năm)?|bán\s+niên|sơ\s+kết\s+6", re.I)
 ANNUAL = re.compile(
-    r"\b(?:0?1|một)\s+năm\b|\bhằng\s+năm|\bhàng\s+năm|\bcả\s+năm|\bcuối\s+năm|\bnăm\s*\)|\bnăm:"
+    r"\b(?:0?1|một)\s+năm\b|\bhằng\s+năm|\bhàng\s+năm|\bcả\s+năm|\bcuối\s+năm|\bnăm\s*[):(]"
     r"|định\s+kỳ\s+năm|báo\s+cáo\s+năm",
     re.I,
 )

@@ -387,3 +387,31 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=20), max_size=80))
 def test_plan_like_noise_gives_a_valid_result(pieces):
     check_schema(parse_plan("".join(pieces)))
+
+
+class TestDistrictOfficePlan:
+    """A department's plan under its superior body, '1)' items, one-line lead-and-partners,
+    a reporting line without 'ngày', and a section on theme and timing that holds no activity."""
+
+    @pytest.fixture(scope="class")
+    def plan(self):
+        return parse_plan((FIXTURES / "district_office_plan.txt").read_text(encoding="utf-8"))
+
+    def test_everything(self, plan):
+        check_schema(plan)
+        assert plan["issuer"] == "PHÒNG LAO ĐỘNG - TB&XH"  # not its superior, UBND huyện
+        assert plan["document_number"] == "35/KH-LĐTBXH"
+        assert plan["issued_on"] == "2022-11-05"
+        assert (plan["period"]["start"], plan["period"]["end"]) == ("2022-11-15", "2022-12-15")
+        rally, banners = plan["activities"]
+        assert rally["title"] == "Tổ chức Lễ mít tinh hưởng ứng"
+        assert rally["lead"] == ["Phòng Lao động - TB&XH"]
+        assert rally["coordinating"] == ["Phòng Văn hóa và Thông tin", "Hội LHPN huyện"]
+        assert banners["lead"] == ["UBND các xã, thị trấn"]
+        assert [(e["date"], e["place"]) for e in plan["events"]] == [
+            ("2022-11-25", "Hội trường UBND huyện")
+        ]
+        assert [(r["kind"], r["due"]) for r in plan["reporting"]] == [
+            ("once", "2022-12-20"), ("semiannual", "06-15"), ("annual", "12-15"),
+        ]  # fmt: skip
+        assert plan["warnings"] == []
