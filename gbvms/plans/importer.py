@@ -405,6 +405,16 @@ def _ends_title(line: Line) -> bool:
     )
 
 
+def _may_be_title(line: Line) -> bool:
+    return not (
+        ROMAN.match(line.text)
+        or NUMBERED.match(line.text)
+        or line.bullet
+        or len(line.text) > 300
+        or re.search(r"\bsố\s*\d+\s*/", line.text)
+    )
+
+
 def _title(lines: list[Line], info: dict[str, Any]) -> int:
     """The title ('KẾ HOẠCH' and the lines under it, or 'V/v …'); returns where the body starts."""
     head = lines[:60]
@@ -414,8 +424,14 @@ def _title(lines: list[Line], info: dict[str, Any]) -> int:
             rest = m.group(2).strip(" :")
             parts = [rest] if rest else []
             j = i + 1
-            while j < len(lines) and j < i + 6 and not _ends_title(lines[j]):
-                parts.append(lines[j].text)
+            while j < len(lines) and j < i + 6:
+                nxt = lines[j]
+                # the line right under "KẾ HOẠCH" is the title even when it begins like a
+                # preamble ("Thực hiện Chương trình …"); later lines must not
+                first = j == i + 1 and not rest
+                if _ends_title(nxt) and not (first and _may_be_title(nxt)):
+                    break
+                parts.append(nxt.text)
                 j += 1
             kind = m.group(1).lower()
             info["title"] = squash(f"{kind[0].upper()}{kind[1:]} {' '.join(parts)}")
@@ -527,6 +543,9 @@ def period(title: str, lines: list[Line]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------ targets
 
 
+BASELINE = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{2}", re.IGNORECASE)
+
+
 def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
     targets: list[dict[str, Any]] = []
     for node in walk(root):
@@ -542,13 +561,14 @@ def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
         for values in node.fields.values():
             texts.extend(values)
         for text, line in texts:
-            _, line_year = vntext.year_range(text)
+            _, line_year = vntext.year_range(BASELINE.sub("", text))
             for sentence in re.split(r"(?<=[.])\s+(?=[A-ZĐÀ-Ỹ0-9])|\s*;\s*", text):
                 found = vntext.find_target(sentence)
                 if not found:
                     continue
                 comparator, value, unit = found
-                own_from, own_to = vntext.year_range(sentence)
+                # "so với năm 2020" is the baseline, not the target's year
+                own_from, own_to = vntext.year_range(BASELINE.sub("", sentence))
                 year = own_to or own_from or line_year or context_year or plan_year
                 targets.append({
                     "text": tidy(sentence), "comparator": comparator, "value": value,
@@ -714,6 +734,7 @@ def extract_responsibilities(root: Node) -> list[dict[str, Any]]:
 SEMIANNUAL = re.compile(r"\b(?:0?6|sáu)\s+tháng(?:\s+đầu\s+năm)?|bán\s+niên|sơ\s+kết\s+6", re.I)
 ANNUAL = re.compile(
     r"\b(?:0?1|một)\s+năm\b|\bhằng\s+năm|\bhàng\s+năm|\bcả\s+năm|\bcuối\s+năm|\bnăm\s*[):(]"
+    r"|\bnăm\s+(?:trước|chậm\s+nhất)\b"
     r"|định\s+kỳ\s+năm|báo\s+cáo\s+năm",
     re.I,
 )

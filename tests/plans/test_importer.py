@@ -415,3 +415,23 @@ class TestDistrictOfficePlan:
             ("once", "2022-12-20"), ("semiannual", "06-15"), ("annual", "12-15"),
         ]  # fmt: skip
         assert plan["warnings"] == []
+
+
+def test_markdown_plan_with_bold_labels_and_baselines():
+    plan = parse_plan((FIXTURES / "city_programme_plan.md").read_text(encoding="utf-8"))
+    check_schema(plan)
+    # the line under "KẾ HOẠCH" is the title even though it begins like a preamble
+    assert plan["title"].startswith("Kế hoạch Thực hiện Chương trình phòng ngừa")
+    assert (plan["period"]["start_year"], plan["period"]["end_year"]) == (2021, 2025)
+    assert plan["issuer"] == "Ủy ban nhân dân thành phố Đà Nẵng"
+    # "đạt 90%", "Ít nhất 70%", and a reduction whose "so với năm 2020" is only the baseline
+    assert [(t["comparator"], t["value"], t["year"]) for t in plan["targets"]] == [
+        (">=", 90, 2025), (">=", 70, 2025), (">=", 10, 2025),
+    ]  # fmt: skip
+    assert [(a["code"], a["lead"]) for a in plan["activities"]] == [
+        ("2.1", ["Sở Lao động - Thương binh và Xã hội"]),
+        ("2.2", ["Sở Y tế", "Công an thành phố"]),
+    ]
+    assert [(r["kind"], r["due"]) for r in plan["reporting"]] == [
+        ("annual", "12-15"), ("semiannual", "06-15"), ("annual", "11-15"),
+    ]  # fmt: skip
