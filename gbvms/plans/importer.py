@@ -171,6 +171,10 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 
+NEXT_LABEL = re.compile(
+    r"[;.]\s*(?=(?:" + "|".join(p for _k, p in LABELS[:4]) + r")\s*:)", re.IGNORECASE
+)
+
 SECTION_KINDS = [
     ("purpose", r"mục\s+đích|yêu\s+cầu|quan\s+điểm"),
     ("targets", r"mục\s+tiêu|chỉ\s+tiêu"),
@@ -288,8 +292,16 @@ class TreeBuilder:
         m = LABEL.match(line.text)
         if not m or self.current is self.root:
             return False
-        self.label = next(k for k, _p in LABELS if m.group(k))
-        self.current.add(self.label, m["value"].strip(), line.no)
+        # "Chủ trì: Sở Y tế; phối hợp: Công an tỉnh" holds two fields on one line
+        text = line.text
+        while m:
+            self.label = next(k for k, _p in LABELS if m.group(k))
+            value = m["value"]
+            following = NEXT_LABEL.search(value)
+            if following:
+                text, value = value[following.start() + 1 :].strip(), value[: following.start()]
+            self.current.add(self.label, value.strip(" ;,."), line.no)
+            m = LABEL.match(text) if following else None
         return True
 
     def feed(self, line: Line) -> None:

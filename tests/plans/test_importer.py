@@ -435,3 +435,16 @@ def test_markdown_plan_with_bold_labels_and_baselines():
     assert [(r["kind"], r["due"]) for r in plan["reporting"]] == [
         ("annual", "12-15"), ("semiannual", "06-15"), ("annual", "11-15"),
     ]  # fmt: skip
+
+
+def test_several_fields_on_one_line():
+    plan = parse_plan(
+        "KẾ HOẠCH\nCông tác năm 2026\nII. NỘI DUNG\n1. Tập huấn cán bộ\n"
+        "- Chủ trì: Sở Y tế; phối hợp: Công an tỉnh, Hội LHPN tỉnh. Thời gian thực hiện: "
+        "Quý III/2026\n2. Hội thi\n- Cơ quan chủ trì: Tỉnh đoàn.\n"
+    )
+    training, contest = plan["activities"]
+    assert training["lead"] == ["Sở Y tế"]
+    assert training["coordinating"] == ["Công an tỉnh", "Hội LHPN tỉnh"]
+    assert [(p["from_year"], p["to_year"]) for p in training["timeline"]] == [(2026, 2026)]
+    assert contest["lead"] == ["Tỉnh đoàn"]
