@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gbvms.cases import views, views_care, views_transfer
+from gbvms.cases import views, views_care, views_notifications, views_transfer
 
 app_name = "cases"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
     path("follow-ups/overdue/", views_care.overdue, name="overdue"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/read/", views_notifications.notifications_read, name="notifications_read"),
+    path(
+        "notifications/<int:pk>/open/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
     path("break-glass/", views_care.break_glass, name="break_glass"),
     path("transfers/", views_transfer.inbox, name="transfers"),
     path("transfers/<int:pk>/decide/", views_transfer.decide, name="transfer_decide"),

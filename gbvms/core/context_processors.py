@@ -14,7 +14,13 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
     def can(permission: str) -> bool:
         return scoping.has_permission(user, permission)
 
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from gbvms.cases.models import Notification
+
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "DEBUG_BANNER": settings.DEBUG,
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "can_manage_orgs": can("orgs.manage"),

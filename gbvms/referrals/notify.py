@@ -43,7 +43,7 @@ def sms_backend() -> Any:
 def notify(users: list[Any], kind: str, code: str, link: str) -> int:
     unique = [u for u in {u.pk: u for u in users}.values() if u.is_active]
     Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, case_code=code) for u in unique]
+        [Notification(user=u, kind=kind, case_code=code, link=link[:200]) for u in unique]
     )
     label = str(KINDS.get(kind, kind))
     text = f"[GBVMS] {label}: {code} {settings.SITE_URL}{link}"

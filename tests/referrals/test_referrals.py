@@ -282,3 +282,25 @@ class TestReferrals:
         assert row.decline_reasons == {"Hết giường": 1}
         page = as_user(personas["supervisor"]).get("/referrals/stats/").content.decode()
         assert "Nhà tạm lánh của Trung tâm" in page
+
+
+@pytest.mark.django_db
+def test_notifications_page_lists_opens_and_marks_read(personas, as_user, case, network, consent):
+    referral_id = refer(as_user(personas["worker_a"]), case, network["shelter"]).json()["id"]
+    staff = as_user(network["staff"])
+    home = staff.get("/").content.decode()
+    assert 'data-testid="unread"' in home
+    page = staff.get("/cases/notifications/").content.decode()
+    assert "Có chuyển gửi mới" in page
+    assert case.code in page
+    assert "Đinh Thị Hoa" not in page
+    item = Notification.objects.get(user=network["staff"])
+    response = staff.post(f"/cases/notifications/{item.pk}/open/")
+    assert response["Location"] == f"/referrals/{referral_id}/"
+    item.refresh_from_db()
+    assert item.read_at is not None
+    # somebody else's notification is not theirs to open
+    assert (
+        as_user(personas["worker_b"]).post(f"/cases/notifications/{item.pk}/open/")["Location"]
+        == "/cases/notifications/"
+    )

@@ -178,6 +178,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=40)
     case_code = models.CharField(max_length=20, blank=True)
+    link = models.CharField(max_length=200, blank=True)  # a path in the app, no query string
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
