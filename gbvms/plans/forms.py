@@ -32,6 +32,28 @@ def lines_of(text: str) -> list[str]:
     return [tidy for line in (text or "").splitlines() if (tidy := vntext.tidy(line))]
 
 
+def lines_field(label: Any, rows: int = 2, **kwargs: Any) -> forms.CharField:
+    """A textarea read one item per line (agencies, phases, duties)."""
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+LEAD_LABEL = _("Cơ quan chủ trì (mỗi cơ quan một dòng)")
+COORDINATING_LABEL = _("Cơ quan phối hợp (mỗi cơ quan một dòng)")
+TIMELINE_LABEL = _("Thời gian thực hiện (mỗi giai đoạn một dòng)")
+
+
+def phases(text: str) -> list[dict[str, Any]]:
+    """Timeline phases from lines such as "Từ năm 2017 - 2019: thí điểm" (the importer's rule)."""
+    from gbvms.plans.importer import timeline_of
+
+    return [
+        {k: v for k, v in p.items() if k != "line"}
+        for p in timeline_of([(line, 0) for line in lines_of(text)])
+    ]
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp văn bản"),
@@ -114,23 +136,13 @@ class ActivityReviewForm(ItemForm):
     code = forms.CharField(label=_("Mã"), max_length=20, required=False)
     group = forms.CharField(label=_("Nhóm"), max_length=500, required=False)
     title = forms.CharField(label=_("Hoạt động"), widget=forms.Textarea(attrs={"rows": 2}))
-    lead = forms.CharField(
-        label=_("Cơ quan chủ trì (mỗi cơ quan một dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    coordinating = forms.CharField(
-        label=_("Cơ quan phối hợp (mỗi cơ quan một dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    lead = lines_field(LEAD_LABEL)
+    coordinating = lines_field(COORDINATING_LABEL, rows=3)
     solution = forms.CharField(
         label=_("Giải pháp thực hiện"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    timeline = forms.CharField(
-        label=_("Thời gian thực hiện (mỗi giai đoạn một dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    timeline = lines_field(
+        TIMELINE_LABEL,
         help_text=_("Ví dụ: “Từ năm 2017 - 2019: thí điểm”; năm được đọc từ từng dòng."),
     )
 
@@ -290,16 +302,6 @@ def reviewed_result(
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
-    def phases(text: str) -> list[dict[str, Any]]:
-        out = []
-        for line in lines_of(text):
-            start, end = vntext.year_range(line)
-            phase = {"from_year": start, "to_year": end, "text": line}
-            if vntext.EVERY_YEAR.search(line):
-                phase["frequency"] = "annual"
-            out.append(phase)
-        return out
-
     def iso(value: datetime.date | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -419,21 +421,9 @@ class PlanForm(forms.ModelForm):
 
 
 class ActivityForm(forms.ModelForm):
-    lead = forms.CharField(
-        label=_("Cơ quan chủ trì (mỗi cơ quan một dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    coordinating = forms.CharField(
-        label=_("Cơ quan phối hợp (mỗi cơ quan một dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    timeline = forms.CharField(
-        label=_("Thời gian thực hiện (mỗi giai đoạn một dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    lead = lines_field(LEAD_LABEL)
+    coordinating = lines_field(COORDINATING_LABEL, rows=3)
+    timeline = lines_field(TIMELINE_LABEL)
 
     class Meta:
         model = Activity

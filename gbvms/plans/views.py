@@ -136,8 +136,9 @@ def _review_context(
     }
 
 
-def _agency_forms(request: HttpRequest, plan_import: PlanImport) -> list[AgencyChoiceForm]:
-    index = services.AgencyIndex(plan_import.unit)
+def _agency_forms(
+    request: HttpRequest, plan_import: PlanImport, index: services.AgencyIndex
+) -> list[AgencyChoiceForm]:
     candidates = index.agencies()
     forms = []
     for i, name in enumerate(services.names_in(plan_import.result)):
@@ -182,13 +183,14 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     formsets = review_formsets(request.POST or None, result)
-    agency_forms = _agency_forms(request, plan_import)
+    index = services.AgencyIndex(plan_import.unit)  # read once for the forms and the choices
+    agency_forms = _agency_forms(request, plan_import, index)
     if request.method == "POST":
         valid = header.is_valid() & all([fs.is_valid() for fs in formsets.values()])
         valid &= all([f.is_valid() for f in agency_forms])
         if valid:
             reviewed = reviewed_result(header, formsets, result.get("campaigns", []))
-            choices = _choices(agency_forms, plan_import)
+            choices = _choices(agency_forms, index)
             try:
                 plan = services.import_confirm(
                     actor=request.user,
@@ -209,10 +211,10 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _choices(
-    agency_forms: list[AgencyChoiceForm], plan_import: PlanImport
+    agency_forms: list[AgencyChoiceForm], index: services.AgencyIndex
 ) -> services.AgencyChoices:
     choices = services.AgencyChoices()
-    allowed = {a.pk: a for a in services.AgencyIndex(plan_import.unit).agencies()}
+    allowed = {a.pk: a for a in index.agencies()}
     for form in agency_forms:
         name, choice = form.cleaned_data["name"], form.cleaned_data.get("choice") or ""
         if choice == AgencyChoiceForm.NEW:

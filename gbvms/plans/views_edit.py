@@ -29,6 +29,7 @@ from gbvms.plans.forms import (
     TargetForm,
     due_display,
     lines_of,
+    phases,
 )
 from gbvms.plans.models import (
     Activity,
@@ -151,8 +152,6 @@ def _save(kind: str, plan: Plan, item: Any, form: forms.BaseForm) -> None:
 
 
 def _activity_links(activity: Activity, data: dict[str, Any], index: services.AgencyIndex) -> None:
-    from gbvms.plans import vntext
-
     activity.agencies.all().delete()
     for role, key in ((Role.LEAD, "lead"), (Role.COORDINATING, "coordinating")):
         for name in lines_of(data.get(key, "")):
@@ -160,11 +159,13 @@ def _activity_links(activity: Activity, data: dict[str, Any], index: services.Ag
                 activity=activity, role=role, name=name[:300], agency=index.match(name)
             )
     activity.phases.all().delete()
-    for line in lines_of(data.get("timeline", "")):
-        start, end = vntext.year_range(line)
-        every = "annual" if vntext.EVERY_YEAR.search(line) else ""
+    for p in phases(data.get("timeline", "")):
         Phase.objects.create(
-            activity=activity, from_year=start, to_year=end, frequency=every, text=line
+            activity=activity,
+            from_year=p["from_year"],
+            to_year=p["to_year"],
+            frequency=p.get("frequency", ""),
+            text=p["text"],
         )
 
 

@@ -415,10 +415,15 @@ def demo_directory_load() -> int:
     return len(specs)
 
 
-def providers_serving(commune: AdminUnit) -> list[ServiceProvider]:
-    """Every active provider that serves the commune for some service (for consent choices)."""
-    seen: dict[int, ServiceProvider] = {}
+def matches_serving(commune: AdminUnit) -> list[Match]:
+    """Every active provider serving the commune for some service, once, nearest tier first
+    (for the referral and consent forms)."""
+    seen: dict[int, Match] = {}
     for code in ServiceCode.values:
         for match in providers_for(commune, code):
-            seen.setdefault(match.provider.pk, match.provider)
+            seen.setdefault(match.provider.pk, match)
     return list(seen.values())
+
+
+def providers_serving(commune: AdminUnit) -> list[ServiceProvider]:
+    return [m.provider for m in matches_serving(commune)]

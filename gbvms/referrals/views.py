@@ -40,21 +40,13 @@ from gbvms.referrals.models import (
 )
 
 
-def _providers_for_case(case: Any) -> list[services_directory.Match]:
-    seen: dict[int, services_directory.Match] = {}
-    for code in ServiceCode.values:
-        for match in services_directory.providers_for(case.unit, code):
-            seen.setdefault(match.provider.pk, match)
-    return list(seen.values())
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, code: str) -> HttpResponse:
     case = case_selectors.case_get_for_user(
         user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
     )
-    matches = _providers_for_case(case)
+    matches = services_directory.matches_serving(case.unit)
     form = ReferralForm(request.POST or None, providers=matches)
     consent_missing = False
     if request.method == "POST" and form.is_valid():
