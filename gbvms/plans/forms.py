@@ -72,9 +72,11 @@ class UploadForm(forms.Form):
         help_text=_("Tỉnh hoặc xã ban hành kế hoạch; để trống với văn bản của trung ương."),
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, national: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        # only those who manage national plans may leave the unit empty
+        self.fields["unit"].required = not national
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")

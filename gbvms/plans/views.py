@@ -74,9 +74,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
     _require(request, "plans.manage")
+    national = scoping.NATIONAL in scoping.grants(request.user, "plans.manage")
     form = UploadForm(
-        request.POST or None, request.FILES or None, units=issuing_units(request.user)
+        request.POST or None,
+        request.FILES or None,
+        units=issuing_units(request.user),
+        national=national,
     )
+
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:

@@ -322,3 +322,14 @@ def test_docx_is_read_with_headings_and_tables():
     assert [(r["kind"], r["due"], r["to"]) for r in result["reporting"]] == [
         ("once", "2026-06-30", "Sở Nội vụ")
     ]
+
+
+@pytest.mark.django_db
+def test_a_provincial_officer_must_choose_the_issuing_unit(officer, as_user):
+    response = as_user(officer).post("/plans/import/", {"text": ACTION_MONTH})
+    assert response.status_code == 200
+    assert 'id="id_unit"' in response.content.decode()
+    assert "Trường này là bắt buộc." in response.content.decode()
+    from gbvms.plans.models import PlanImport
+
+    assert not PlanImport.objects.exists()
