@@ -47,12 +47,24 @@ class Match:
         return self.provider.is_open()
 
 
-def providers_for(commune: AdminUnit, service: str) -> list[Match]:
+def _active_providers() -> list[ServiceProvider]:
+    return list(
+        ServiceProvider.objects.filter(is_active=True)
+        .select_related("agency")
+        .prefetch_related("coverage")
+    )
+
+
+def providers_for(
+    commune: AdminUnit, service: str, providers: list[ServiceProvider] | None = None
+) -> list[Match]:
     """Providers offering ``service`` to ``commune`` (or a whole province), nearest first: those
     covering the commune, then the whole province, then national ones (hotlines). Within a
-    tier, the province's pathway for the service decides the order of provider types."""
-    active = ServiceProvider.objects.filter(is_active=True).select_related("agency")
-    offering = [p for p in active.prefetch_related("coverage") if service in p.services]
+    tier, the province's pathway for the service decides the order of provider types.
+    ``providers``: the active providers when the caller already read them."""
+    if providers is None:
+        providers = _active_providers()
+    offering = [p for p in providers if service in p.services]
     # a province itself can be asked for: then only its provinces' and national providers
     province = commune if commune.level == Level.PROVINCE else province_of(commune)
     pathway = None
@@ -80,8 +92,9 @@ def next_on_pathway(
     referral_provider: ServiceProvider, commune: AdminUnit, services: list[str]
 ) -> ServiceProvider | None:
     """The next provider for the same services after one that declined."""
+    providers = _active_providers()
     for service in services:
-        for match in providers_for(commune, service):
+        for match in providers_for(commune, service, providers):
             if match.provider.pk != referral_provider.pk and all(
                 s in match.provider.services for s in services
             ):
@@ -419,8 +432,9 @@ def matches_serving(commune: AdminUnit) -> list[Match]:
     """Every active provider serving the commune for some service, once, nearest tier first
     (for the referral and consent forms)."""
     seen: dict[int, Match] = {}
+    providers = _active_providers()  # read once for every service
     for code in ServiceCode.values:
-        for match in providers_for(commune, code):
+        for match in providers_for(commune, code, providers):
             seen.setdefault(match.provider.pk, match)
     return list(seen.values())
 
