@@ -7,27 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gbvms.cases.models import Notification
 from gbvms.core.pagination import paginate
-
-LABELS = {
-    "transfer_requested": _("Có yêu cầu chuyển giao vụ việc"),
-    "transfer_accepted": _("Chuyển giao đã được chấp nhận"),
-    "transfer_declined": _("Chuyển giao bị từ chối"),
-    "risk_high": _("Vụ việc có rủi ro cao"),
-    "risk_extreme": _("Vụ việc có rủi ro nghiêm trọng"),
-    "break_glass": _("Truy cập khẩn cấp vào vụ việc"),
-    "referral_received": _("Có chuyển gửi mới"),
-    "referral_accepted": _("Chuyển gửi đã được nhận"),
-    "referral_declined": _("Chuyển gửi bị từ chối"),
-    "referral_completed": _("Chuyển gửi đã hoàn thành"),
-    "referral_revoked": _("Chuyển gửi đã được thu hồi"),
-    "referral_overdue": _("Chuyển gửi quá hạn phản hồi"),
-    "help_request": _("Có yêu cầu hỗ trợ mới từ trang công khai"),
-}
 
 
 def target(notification: Notification) -> str:
@@ -45,7 +28,6 @@ def target(notification: Notification) -> str:
 def notifications(request: HttpRequest) -> HttpResponse:
     page = paginate(request, Notification.objects.filter(user=request.user))
     for item in page:
-        item.label = LABELS.get(item.kind, item.kind)
         item.target = target(item)
     return render(request, "cases/notifications.html", {"page": page, "query": ""})
 

@@ -32,6 +32,12 @@ def lines_of(text: str) -> list[str]:
     return [tidy for line in (text or "").splitlines() if (tidy := vntext.tidy(line))]
 
 
+def check_period(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    start, end = data.get("start_year"), data.get("end_year")
+    if start and end and end < start:
+        form.add_error("end_year", _("Năm kết thúc trước năm bắt đầu."))
+
+
 def lines_field(label: Any, rows: int = 2, **kwargs: Any) -> forms.CharField:
     """A textarea read one item per line (agencies, phases, duties)."""
     return forms.CharField(
@@ -121,12 +127,7 @@ class HeaderForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (
-            data.get("start_year")
-            and data.get("end_year")
-            and data["end_year"] < data["start_year"]
-        ):
-            self.add_error("end_year", _("Năm kết thúc trước năm bắt đầu."))
+        check_period(self, data)
         return data
 
 
@@ -412,12 +413,7 @@ class PlanForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (
-            data.get("start_year")
-            and data.get("end_year")
-            and data["end_year"] < data["start_year"]
-        ):
-            self.add_error("end_year", _("Năm kết thúc trước năm bắt đầu."))
+        check_period(self, data)
         self.instance.basis = lines_of(data.get("basis_text") or "")
         return data
 

@@ -9,21 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 
-from gbvms.cases.models import Notification
+from gbvms.cases.models import NOTIFICATION_LABELS, Notification
 
 log = logging.getLogger("gbvms.sms")
-
-KINDS = {
-    "referral_received": _("Có chuyển gửi mới"),
-    "referral_accepted": _("Chuyển gửi đã được nhận"),
-    "referral_declined": _("Chuyển gửi bị từ chối"),
-    "referral_completed": _("Chuyển gửi đã hoàn thành"),
-    "referral_revoked": _("Chuyển gửi đã được thu hồi"),
-    "referral_overdue": _("Chuyển gửi quá hạn phản hồi"),
-    "help_request": _("Có yêu cầu hỗ trợ mới từ trang công khai"),
-}
 
 
 class ConsoleSMSBackend:
@@ -45,7 +34,7 @@ def notify(users: list[Any], kind: str, code: str, link: str) -> int:
     Notification.objects.bulk_create(
         [Notification(user=u, kind=kind, case_code=code, link=link[:200]) for u in unique]
     )
-    label = str(KINDS.get(kind, kind))
+    label = str(NOTIFICATION_LABELS.get(kind, kind))
     text = f"[GBVMS] {label}: {code} {settings.SITE_URL}{link}"
     emails = [u.email for u in unique if u.email]
     if emails:

@@ -1,6 +1,7 @@
 """Case-management models, one module per aggregate."""
 
 from gbvms.cases.models.care import (
+    NOTIFICATION_LABELS,
     FollowUp,
     Need,
     NeedKind,
@@ -51,6 +52,7 @@ from gbvms.cases.models.transfer import CaseTransfer, TransferStatus
 __all__ = [
     "CONTEXT_CHOICES",
     "GBV_TYPE_CHOICES",
+    "NOTIFICATION_LABELS",
     "NOTIFY_CHAIR",
     "Case",
     "CaseAssignment",

@@ -170,6 +170,23 @@ class FollowUp(models.Model):
         return f"{self.case} follow-up {self.due_on}"
 
 
+NOTIFICATION_LABELS = {
+    "transfer_requested": _("Có yêu cầu chuyển giao vụ việc"),
+    "transfer_accepted": _("Chuyển giao đã được chấp nhận"),
+    "transfer_declined": _("Chuyển giao bị từ chối"),
+    "risk_high": _("Vụ việc có rủi ro cao"),
+    "risk_extreme": _("Vụ việc có rủi ro nghiêm trọng"),
+    "break_glass": _("Truy cập khẩn cấp vào vụ việc"),
+    "referral_received": _("Có chuyển gửi mới"),
+    "referral_accepted": _("Chuyển gửi đã được nhận"),
+    "referral_declined": _("Chuyển gửi bị từ chối"),
+    "referral_completed": _("Chuyển gửi đã hoàn thành"),
+    "referral_revoked": _("Chuyển gửi đã được thu hồi"),
+    "referral_overdue": _("Chuyển gửi quá hạn phản hồi"),
+    "help_request": _("Có yêu cầu hỗ trợ mới từ trang công khai"),
+}
+
+
 class Notification(models.Model):
     """An in-app notice: a kind and a case code, never names or narrative."""
 
@@ -188,3 +205,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.case_code}"
+
+    @property
+    def label(self) -> str:
+        return str(NOTIFICATION_LABELS.get(self.kind, self.kind))
