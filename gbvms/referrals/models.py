@@ -173,6 +173,10 @@ class Referral(models.Model):
     outcome = EncryptedTextField(_("kết quả"), blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # when the receiver's access to the survivor's identity ended, and why (a code from
+    # gbvms.referrals.access.END_REASONS); once set it never comes back: a new referral is needed
+    access_ended_at = models.DateTimeField(null=True, blank=True)
+    access_end_reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -252,6 +252,12 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    expires_at = models.DateTimeField(
+        _("hết hiệu lực lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: có hiệu lực đến khi được rút lại."),
+    )
 
     class Meta:
         verbose_name = _("sự đồng ý")
