@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from gbvms.envconf import (
     dev_keys,
@@ -12,6 +13,7 @@ from gbvms.envconf import (
     env_int,
     env_list,
     env_mandatory,
+    env_networks,
     env_str,
 )
 
@@ -144,7 +146,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "gbvms.core.views_auth.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env_int("GBVMS_PROXY_COUNT", 0)
+# The client's address (lockout, rate limits, access log) is read by one function; behind a
+# reverse proxy, list the proxy's address(es) here so X-Forwarded-For is believed from it only.
+AXES_CLIENT_IP_CALLABLE = "gbvms.core.clientip.client_ip"
+TRUSTED_PROXIES = env_networks("GBVMS_TRUSTED_PROXIES")
+if env_str("GBVMS_PROXY_COUNT").strip() not in ("", "0"):
+    raise ImproperlyConfigured(
+        "GBVMS_PROXY_COUNT is replaced by GBVMS_TRUSTED_PROXIES (the reverse proxy's addresses "
+        "or networks); see docs/configuration.md"
+    )
 
 # Second factor: TOTP available to everyone, enforced for these roles.
 OTP_TOTP_ISSUER = "GBVMS"

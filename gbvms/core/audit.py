@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from gbvms.core import clientip
 from gbvms.core.models import AccessLog
 
 # Field names whose values never go into the log, whatever the model.
@@ -15,16 +16,8 @@ MASK = "•••"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from django.conf import settings
-
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.AXES_IPWARE_PROXY_COUNT and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= settings.AXES_IPWARE_PROXY_COUNT:
-            return hops[-settings.AXES_IPWARE_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address for the log (see ``gbvms.core.clientip``), None without one."""
+    return (clientip.client_ip(request) or None) if request is not None else None
 
 
 def log_action(

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from gbvms.cases import services as case_services
 from gbvms.cases.audit import log_case
+from gbvms.core import phones
 from gbvms.core.audit import log_action
+from gbvms.core.clientip import client_ip
 from gbvms.core.roles import roles_with
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency, Membership
@@ -43,7 +45,8 @@ def _client_key(purpose: str, value: str) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address (behind a trusted proxy, from X-Forwarded-For); never stored."""
+    return client_ip(request)
 
 
 def rate_allowed(purpose: str, value: str, limit: int, window_minutes: int = 60) -> bool:
@@ -142,6 +145,8 @@ def help_request_create(
         raise ValidationError({"description": _("Tối đa %(n)s ký tự.") % {"n": MAX_DESCRIPTION}})
     contact = {k: str(v)[:200] for k, v in (contact or {}).items() if v}
     no_contact = bool(contact.pop("no_contact", False))
+    if contact.get("phone"):
+        contact["phone"] = phones.normalise_field(contact["phone"], "phone")
     agency = route(commune, kind)
     pin = f"{secrets.randbelow(10**6):06d}"
     item = HelpRequest.objects.create(
