@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from gbvms.api import audit, care, cases, geo, me, referrals
-from gbvms.api.auth import AUTH
+from gbvms.api.auth import AUTH, SecondFactorRequired
 
 api = NinjaAPI(
     title="GBVMS API",
@@ -29,3 +30,13 @@ api.add_router("", referrals.public_router)
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"code": "forbidden", "detail": "Forbidden"}, status=403)
+
+
+@api.exception_handler(SecondFactorRequired)
+def second_factor_required(request: HttpRequest, exc: SecondFactorRequired) -> HttpResponse:
+    detail = _(
+        "Vai trò của bạn bắt buộc xác thực hai lớp: hãy đăng nhập lại với mã xác thực "
+        "(hoặc thiết lập tại /account/two-factor/) trước khi dùng API."
+    )
+    body = {"code": "second_factor_required", "detail": detail}
+    return api.create_response(request, body, status=403)

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from gbvms.api.cases import Error, StrictSchema, errors_of
 from gbvms.cases import selectors as case_selectors
 from gbvms.cases.models import ServiceCode
+from gbvms.core.twofactor import needs_second_factor
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import unit_get
 from gbvms.referrals import selectors, services, services_directory, services_public
@@ -57,7 +58,8 @@ def directory_providers(request: HttpRequest, commune_code: str, service: Servic
     unit = unit_get(code=commune_code[:5], level="commune")
     if unit is None:
         return Status(404, Error(code="not_found", errors={"commune_code": ["unknown commune"]}))
-    staff = request.user.is_authenticated
+    # A session still owing its second factor is not staff here either.
+    staff = request.user.is_authenticated and not needs_second_factor(request.user)
     items = [
         ProviderOut(
             id=m.provider.pk,

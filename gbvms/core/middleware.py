@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-from gbvms.core.twofactor import second_factor_required
+from gbvms.core.twofactor import needs_second_factor
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -30,7 +30,8 @@ class SecurityHeadersMiddleware:
         return response
 
 
-# Paths a signed-in but not yet verified user may still reach.
+# Paths a signed-in but not yet verified user may still reach. The API is not redirected to an
+# HTML page: its session authentication refuses such a session with JSON (gbvms/api/auth.py).
 OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/")
 
 
@@ -41,18 +42,12 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
-            allowed = {
-                reverse("core:twofactor_setup"),
-                reverse("core:logout"),
-            }
-            if (
-                request.path not in allowed
-                and not request.path.startswith(OPEN_PREFIXES)
-                and second_factor_required(user)
-            ):
-                return redirect("core:twofactor_setup")
+        if (
+            not request.path.startswith(OPEN_PREFIXES)
+            and request.path not in {reverse("core:twofactor_setup"), reverse("core:logout")}
+            and needs_second_factor(request.user)
+        ):
+            return redirect("core:twofactor_setup")
         return self.get_response(request)
 
 

@@ -29,6 +29,17 @@ def second_factor_required(user: Any) -> bool:
     return user.memberships.filter(is_active=True, role__in=required).exists()
 
 
+def needs_second_factor(user: Any) -> bool:
+    """True for a signed-in session that must still set up or verify a second factor: it is
+    refused everywhere but the enrolment and sign-out pages, on pages and on the API alike."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    return second_factor_required(user)
+
+
 def pending_device(user: Any) -> TOTPDevice:
     """The unconfirmed device being enrolled (created on first call)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

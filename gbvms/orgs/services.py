@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gbvms.core import scoping
 from gbvms.core.audit import diff, log_action, snapshot
+from gbvms.core.twofactor import second_factor_required
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency, ApiToken, Membership, User, hash_token
 
@@ -227,13 +228,33 @@ def user_set_password(
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new API token; the raw value is returned once and never stored."""
+def token_create(
+    *, actor: Any, user: User, name: str = "", allow_second_factor_role: bool = False
+) -> tuple[ApiToken, str]:
+    """A new API token; the raw value is returned once and never stored. A token skips the
+    second factor, so a user whose role requires one gets a token only when explicitly allowed
+    (and the access log says so)."""
+    exempted = second_factor_required(user)
+    if exempted and not allow_second_factor_role:
+        raise ValidationError(
+            _(
+                "Vai trò của người dùng này bắt buộc xác thực hai lớp; mã API bỏ qua lớp đó. "
+                "Chỉ cấp khi thật cần, với cờ cho phép rõ ràng."
+            ),
+            code="second_factor_role",
+        )
     raw = "gbv_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, token_hash=hash_token(raw), prefix=raw[:8]
     )
-    log_action(action="orgs.token.created", actor=actor, obj=token, username="system")
+    log_action(
+        action="orgs.token.created",
+        actor=actor,
+        obj=token,
+        username="system",
+        reason="second_factor_role" if exempted else "",
+        changes={"user": [None, user.get_username()]},
+    )
     return token, raw
 
 
