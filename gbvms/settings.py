@@ -236,6 +236,19 @@ PUBLIC_STATUS_CHECKS_PER_HOUR = env_int("GBVMS_PUBLIC_STATUS_CHECKS_PER_HOUR", 1
 # Reminders of plan deadlines: this many days before each due date (comma-separated).
 PLAN_REMINDER_DAYS = [int(d) for d in env_list("GBVMS_PLAN_REMINDER_DAYS", ["14", "3"])]
 
+# Uploads (gbvms/core/uploads.py): a plan document's size; what a DOCX/XLSX may unpack to
+# (declared sizes, read before any parser opens the file); the text kept from any source.
+UPLOAD_MAX_BYTES = env_int("GBVMS_UPLOAD_MAX_MB", 20) * 1024 * 1024
+UPLOAD_MAX_UNPACKED_BYTES = env_int("GBVMS_UPLOAD_MAX_UNPACKED_MB", 50) * 1024 * 1024
+UPLOAD_MAX_RATIO = env_int("GBVMS_UPLOAD_MAX_RATIO", 100)
+UPLOAD_MAX_MEMBERS = env_int("GBVMS_UPLOAD_MAX_MEMBERS", 1000)
+TEXT_MAX_CHARS = env_int("GBVMS_TEXT_MAX_CHARS", 2_000_000)
+# A pasted text of TEXT_MAX_CHARS characters (3 bytes each at most in UTF-8) fits in a request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * TEXT_MAX_CHARS + 1024 * 1024
+# The service directory import (CSV/XLSX): file size and data rows.
+DIRECTORY_IMPORT_MAX_BYTES = env_int("GBVMS_DIRECTORY_IMPORT_MAX_MB", 5) * 1024 * 1024
+DIRECTORY_IMPORT_MAX_ROWS = env_int("GBVMS_DIRECTORY_IMPORT_MAX_ROWS", 5000)
+
 # Aggregates shown outside case work suppress cells below this count.
 SMALL_CELL_THRESHOLD = env_int("GBVMS_SMALL_CELL_THRESHOLD", 5)
 

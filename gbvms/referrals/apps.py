@@ -7,7 +7,22 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Chuyển gửi"
 
     def ready(self) -> None:
-        from gbvms.core import demo
+        from gbvms.core import demo, scoping
         from gbvms.referrals.demo import demo_lines
+        from gbvms.referrals.models import HelpReply, HelpRequest, Referral
+        from gbvms.referrals.selectors import help_request_need_to_know, referral_need_to_know
 
+        # a referral: the sending side through its case, the receiving provider's staff through
+        # need-to-know (referrals.receive); a help request: the inbox of the agency it was
+        # routed to (cases.intake); a reply: with its request
+        scoping.register(
+            Referral,
+            via="case",
+            need_to_know=referral_need_to_know,
+            permissions={"cases.view", "cases.edit", "cases.supervise", "referrals.receive"},
+        )
+        scoping.register(
+            HelpRequest, need_to_know=help_request_need_to_know, permissions={"cases.intake"}
+        )
+        scoping.register(HelpReply, via="request", permissions={"cases.intake"})
         demo.register("referrals", demo_lines)

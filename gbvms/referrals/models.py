@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models import Case, ServiceCode
 from gbvms.core.fields import EncryptedTextField
+from gbvms.core.scoping import ScopedManager
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency
 
@@ -178,7 +179,11 @@ class Referral(models.Model):
     access_ended_at = models.DateTimeField(null=True, blank=True)
     access_end_reason = models.CharField(max_length=20, blank=True)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["provider", "status"], name="referral_provider_status"),
@@ -236,7 +241,11 @@ class HelpRequest(models.Model):
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["agency", "status"], name="helprequest_inbox")]
 
@@ -254,7 +263,11 @@ class HelpReply(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from gbvms.cases.audit import log_case
-from gbvms.cases.selectors import case_list
 from gbvms.core import scoping
 from gbvms.core.roles import roles_with
 from gbvms.orgs.models import Membership
@@ -18,9 +17,19 @@ from gbvms.referrals.services import receiving_agencies
 OPEN_TO_RECEIVER = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED]
 
 
+def referral_need_to_know(user: Any, permission: str) -> Q | None:
+    """The receiving side of the referral rule (registered with the scoping kernel; the sending
+    side is the case's own rule, through ``via="case"``): with ``referrals.receive``, the staff
+    of a provider's agency see the referrals to that provider. The one place to narrow what a
+    receiver may see."""
+    if permission != "referrals.receive" or not scoping.grants(user, "referrals.receive"):
+        return None
+    return Q(provider__agency__in=receiving_agencies(user))
+
+
 def inbox(user: Any, status: str = "") -> QuerySet[Referral]:
     """Referrals to the providers of the user's receiving agencies."""
-    qs = Referral.objects.filter(provider__agency__in=receiving_agencies(user)).select_related(
+    qs = Referral.objects.for_user(user, "referrals.receive").select_related(
         "provider", "case", "case__unit"
     )
     if status:
@@ -30,7 +39,7 @@ def inbox(user: Any, status: str = "") -> QuerySet[Referral]:
 
 def sent_for_cases(user: Any) -> QuerySet[Referral]:
     """Referrals of the cases the user may see (the sender's side)."""
-    return Referral.objects.filter(case__in=case_list(user=user).values("pk")).select_related(
+    return Referral.objects.for_user(user, "cases.view").select_related(
         "provider", "case", "case__unit"
     )
 
@@ -58,11 +67,19 @@ def referral_for_user(
     raise Http404
 
 
-def help_inbox(user: Any, status: str = "") -> QuerySet[HelpRequest]:
+def help_request_need_to_know(user: Any, permission: str) -> Q | None:
+    """The commune inbox: with ``cases.intake``, the members of the agency a help request was
+    routed to see it (registered with the scoping kernel)."""
+    if permission != "cases.intake" or not scoping.grants(user, "cases.intake"):
+        return None
     agencies = Membership.objects.filter(
         user=user, is_active=True, role__in=roles_with("cases.intake")
     ).values("agency_id")
-    qs = HelpRequest.objects.filter(agency__in=agencies).select_related("commune", "agency")
+    return Q(agency__in=agencies)
+
+
+def help_inbox(user: Any, status: str = "") -> QuerySet[HelpRequest]:
+    qs = HelpRequest.objects.for_user(user, "cases.intake").select_related("commune", "agency")
     return qs.filter(status=status) if status else qs
 
 
@@ -78,13 +95,6 @@ def help_for_user(*, user: Any, pk: int, request: HttpRequest | None = None) -> 
 
 def supervised_referrals(user: Any) -> QuerySet[Referral]:
     """Referrals of cases in the units the user supervises, or to their own providers."""
-    prefixes = scoping.grants(user, "cases.supervise")
-    from django.db.models import Q
-
-    condition = Q(provider__agency__in=receiving_agencies(user))
-    if "/" in prefixes:
-        condition = Q()
-    else:
-        for prefix in prefixes:
-            condition |= Q(case__unit__path__startswith=prefix)
-    return Referral.objects.filter(condition)
+    return Referral.objects.for_user(user, "cases.supervise") | Referral.objects.for_user(
+        user, "referrals.receive"
+    )

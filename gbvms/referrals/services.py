@@ -152,7 +152,9 @@ def can_receive(user: Any, referral: Referral) -> bool:
 def _decide(referral: Referral, actor: Any, from_status: str, **changes: Any) -> Referral:
     if not can_receive(actor, referral):
         raise PermissionDenied
-    updated = Referral.objects.filter(pk=referral.pk, status=from_status).update(**changes)
+    updated = (
+        Referral.objects.unscoped().filter(pk=referral.pk, status=from_status).update(**changes)
+    )
     if not updated:
         raise ValidationError(_("Chuyển gửi này không còn ở trạng thái đó."), code="state")
     referral.refresh_from_db()
@@ -242,9 +244,11 @@ def referral_revoke(
     *, actor: Any, referral: Referral, request: HttpRequest | None = None
 ) -> Referral:
     """The sender's side withdraws the referral: the receiver loses access at once."""
-    updated = Referral.objects.filter(
-        pk=referral.pk, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]
-    ).update(status=ReferralStatus.REVOKED, revoked_at=timezone.now())
+    updated = (
+        Referral.objects.unscoped()
+        .filter(pk=referral.pk, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+        .update(status=ReferralStatus.REVOKED, revoked_at=timezone.now())
+    )
     if not updated:
         raise ValidationError(_("Chuyển gửi này không còn ở trạng thái đó."), code="state")
     referral.refresh_from_db()
@@ -257,14 +261,16 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Referrals not answered by their deadline: the sender's supervisors and the receiving
     provider's managers are told, once."""
     now = now or timezone.now()
-    overdue = Referral.objects.filter(
-        status=ReferralStatus.SENT, respond_by__lt=now, escalated_at__isnull=True
-    ).select_related("case", "case__unit", "provider")
+    overdue = (
+        Referral.objects.unscoped()
+        .filter(status=ReferralStatus.SENT, respond_by__lt=now, escalated_at__isnull=True)
+        .select_related("case", "case__unit", "provider")
+    )
     count = 0
     for referral in overdue:
         people = services_care.case_supervisors(referral.case) + managers(referral.provider)
         notify(people, "referral_overdue", referral.case.code, _link(referral))
-        Referral.objects.filter(pk=referral.pk).update(escalated_at=now)
+        Referral.objects.unscoped().filter(pk=referral.pk).update(escalated_at=now)
         count += 1
     return count
 

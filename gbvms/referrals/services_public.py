@@ -124,7 +124,7 @@ def intake_staff(agency: Agency) -> list[Any]:
 def _new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-        if not HelpRequest.objects.filter(tracking_code=code).exists():
+        if not HelpRequest.objects.unscoped().filter(tracking_code=code).exists():
             return code
 
 
@@ -176,7 +176,11 @@ def help_request_create(
 
 
 def help_status(tracking_code: str, pin: str) -> HelpRequest | None:
-    item = HelpRequest.objects.filter(tracking_code=tracking_code.strip().upper()[:12]).first()
+    item = (
+        HelpRequest.objects.unscoped()
+        .filter(tracking_code=tracking_code.strip().upper()[:12])
+        .first()
+    )
     if item is None or not check_password(pin.strip(), item.pin_hash):
         return None
     return item
@@ -192,10 +196,10 @@ def can_triage(user: Any, item: HelpRequest) -> bool:
 
 
 def _first_response(item: HelpRequest) -> None:
-    HelpRequest.objects.filter(pk=item.pk, first_response_at__isnull=True).update(
+    HelpRequest.objects.unscoped().filter(pk=item.pk, first_response_at__isnull=True).update(
         first_response_at=timezone.now()
     )
-    HelpRequest.objects.filter(pk=item.pk, status=HelpStatus.NEW).update(
+    HelpRequest.objects.unscoped().filter(pk=item.pk, status=HelpStatus.NEW).update(
         status=HelpStatus.IN_PROGRESS
     )
     item.refresh_from_db()
@@ -220,7 +224,7 @@ def help_close(*, actor: Any, item: HelpRequest, reason: str) -> HelpRequest:
     if len(reason.strip()) < 3:
         raise ValidationError({"reason": _("Hãy ghi lý do đóng.")})
     _first_response(item)
-    HelpRequest.objects.filter(pk=item.pk).update(
+    HelpRequest.objects.unscoped().filter(pk=item.pk).update(
         status=HelpStatus.CLOSED, closed_reason=reason.strip()[:300]
     )
     item.refresh_from_db()
@@ -256,7 +260,9 @@ def help_convert(*, actor: Any, item: HelpRequest, request: HttpRequest | None =
         request=request,
     )
     _first_response(item)
-    HelpRequest.objects.filter(pk=item.pk).update(status=HelpStatus.CONVERTED, case=opened.case)
+    HelpRequest.objects.unscoped().filter(pk=item.pk).update(
+        status=HelpStatus.CONVERTED, case=opened.case
+    )
     item.refresh_from_db()
     log_case("referrals.help_request.converted", actor=actor, case=opened.case, request=request)
     return opened.case
