@@ -87,6 +87,12 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):  # a clear page, not "bad request"
+        max_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return render(request, "errors/413.html", {"max_mb": max_mb}, status=413)
     return render(request, "errors/400.html", status=400)
 
 

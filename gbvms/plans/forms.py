@@ -8,12 +8,15 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core import uploads
+from gbvms.core.forms_util import GuardedForm, GuardedModelForm
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency
-from gbvms.plans import vntext
+from gbvms.plans import documents, vntext
 from gbvms.plans.models import (
     Activity,
     Comparator,
@@ -24,8 +27,6 @@ from gbvms.plans.models import (
     TargetUnit,
     TaskStatus,
 )
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def lines_of(text: str) -> list[str]:
@@ -60,12 +61,14 @@ def phases(text: str) -> list[dict[str, Any]]:
     ]
 
 
-class UploadForm(forms.Form):
+class UploadForm(GuardedForm):
     file = forms.FileField(
         label=_("Tệp văn bản"),
         required=False,
         help_text=_("DOCX, Markdown (.md) hoặc văn bản (.txt), tối đa 20 MB."),
     )
+    # no max_length validator: a longer paste is cut in __init__ (the browser's maxlength
+    # attribute, set there too, cuts it before sending)
     text = forms.CharField(
         label=_("Hoặc dán nội dung văn bản"),
         required=False,
@@ -83,16 +86,41 @@ class UploadForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         # only those who manage national plans may leave the unit empty
         self.fields["unit"].required = not national
+        self.fields["text"].widget.attrs["maxlength"] = settings.TEXT_MAX_CHARS
+        self.text_cut = False
+        if self.is_bound and "text" in self.data:
+            # a paste longer than the limit: keep its first part in the box, and say so
+            # (browsers send line ends as CRLF, which the maxlength attribute counts once)
+            raw = self.data["text"]
+            kept, self.text_cut = uploads.cut_text(raw.replace("\r\n", "\n"))
+            if kept != raw:
+                self.data = self.data.copy()
+                self.data["text"] = kept
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
+        if upload and upload.size > settings.UPLOAD_MAX_BYTES:
+            raise documents.too_large().as_validation_error()
         return upload
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data.get("text") or ""
+        if self.text_cut:
+            raise forms.ValidationError(
+                _(
+                    "Văn bản dán vào dài hơn giới hạn %(max)s ký tự nên chưa được đọc; ô dưới "
+                    "đây chỉ giữ lại phần đầu. Hãy bỏ bớt phần không cần (ví dụ phụ lục) rồi "
+                    "gửi lại."
+                ),
+                code="text_cut",
+                params={"max": f"{settings.TEXT_MAX_CHARS:,}".replace(",", ".")},
+            )
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("file") and not (data.get("text") or "").strip():
+        empty = not data.get("file") and not (data.get("text") or "").strip()
+        if empty and not self.text_cut:
             raise forms.ValidationError(_("Chọn một tệp hoặc dán nội dung văn bản."))
         return data
 
@@ -102,7 +130,7 @@ class UploadForm(forms.Form):
 YEAR = {"min_value": 1945, "max_value": 2100, "required": False}
 
 
-class HeaderForm(forms.Form):
+class HeaderForm(GuardedForm):
     title = forms.CharField(
         label=_("Tên văn bản"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -131,7 +159,7 @@ class HeaderForm(forms.Form):
         return data
 
 
-class ItemForm(forms.Form):
+class ItemForm(GuardedForm):
     line = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -205,7 +233,7 @@ class ResponsibilityReviewForm(ItemForm):
     )
 
 
-class AgencyChoiceForm(forms.Form):
+class AgencyChoiceForm(GuardedForm):
     """One agency name from the document: link it to an existing agency, create it, or leave it."""
 
     NEW = "new"
@@ -375,7 +403,7 @@ def reviewed_result(
 # ------------------------------------------------------------------------------------ by hand
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(GuardedModelForm):
     basis_text = forms.CharField(
         label=_("Căn cứ (mỗi văn bản một dòng)"),
         required=False,
@@ -418,7 +446,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(GuardedModelForm):
     lead = lines_field(LEAD_LABEL)
     coordinating = lines_field(COORDINATING_LABEL, rows=3)
     timeline = lines_field(TIMELINE_LABEL)
@@ -443,14 +471,14 @@ class ActivityForm(forms.ModelForm):
             self.fields["timeline"].initial = "\n".join(p.text for p in self.instance.phases.all())
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(GuardedModelForm):
     class Meta:
         model = Target
         fields = ["text", "comparator", "value", "unit", "year", "indicator_code"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-class ReportingForm(forms.Form):
+class ReportingForm(GuardedForm):
     kind = forms.ChoiceField(label=_("Loại"), choices=ReportKind.choices)
     due = forms.CharField(label=_("Hạn (ngày/tháng hoặc ngày/tháng/năm)"), max_length=10)
     to = forms.CharField(label=_("Gửi về"), max_length=300, required=False)
@@ -458,7 +486,7 @@ class ReportingForm(forms.Form):
     clean_due = ReportingReviewForm.clean_due
 
 
-class EventForm(forms.ModelForm):
+class EventForm(GuardedModelForm):
     class Meta:
         model = PlanEvent
         fields = ["kind", "title", "date", "end_date", "place"]
@@ -468,14 +496,14 @@ class EventForm(forms.ModelForm):
         }
 
 
-class ResponsibilityForm(forms.Form):
+class ResponsibilityForm(GuardedForm):
     agency = forms.CharField(label=_("Cơ quan"), max_length=300)
     duties = forms.CharField(
         label=_("Nhiệm vụ (mỗi nhiệm vụ một dòng)"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(GuardedForm):
     status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskStatus.choices)
     note = forms.CharField(
         label=_("Ghi chú, kết quả"),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gbvms.core import scoping
+from gbvms.core import scoping, uploads
 from gbvms.core.audit import log_action
 from gbvms.core.roles import ROLES
 from gbvms.geo.models import AdminUnit
@@ -152,6 +152,8 @@ def import_start(*, actor: Any, name: str, text: str, unit: AdminUnit | None) ->
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Văn bản trống.")}, code="empty")
+    if len(text) > settings.TEXT_MAX_CHARS:  # never store more than the text limit
+        raise ValidationError({"text": uploads.text_too_long()})
     return PlanImport.objects.create(
         created_by=actor,
         source_name=name[:255],

@@ -93,7 +93,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=name, text=text, unit=form.cleaned_data.get("unit")
             )
         except UnreadableDocumentError as exc:
-            form.add_error("file", str(exc))
+            form.add_error("file", exc.as_validation_error())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
