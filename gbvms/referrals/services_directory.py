@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gbvms.cases.models import ServiceCode
+from gbvms.core import tabular
 from gbvms.geo.models import AdminUnit, Level
 from gbvms.orgs.models import Agency
 from gbvms.referrals.models import ProviderType, ReferralPathway, ServiceProvider
@@ -135,6 +140,10 @@ COLUMNS = [
 ]
 
 
+def header_error() -> str:
+    return _("Dòng tiêu đề phải là: %(c)s") % {"c": ", ".join(COLUMNS)}
+
+
 @dataclass
 class RowError:
     row: int
@@ -169,50 +178,88 @@ def export_rows(providers: QuerySet[ServiceProvider]) -> list[list[Any]]:
                 p.internal_email,
                 ",".join(p.languages),
                 p.accessibility,
-                "" if p.shelter_beds is None else p.shelter_beds,
-                "" if p.shelter_occupied is None else p.shelter_occupied,
+                p.shelter_beds,
+                p.shelter_occupied,
                 int(p.is_active),
             ]
         )
     return rows
 
 
-def export_csv(providers: QuerySet[ServiceProvider]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerows(export_rows(providers))
-    return out.getvalue()
+def export_csv(providers: QuerySet[ServiceProvider]) -> bytes:
+    """The providers as CSV (UTF-8 with BOM, text cells neutralised: ``core.tabular``)."""
+    return tabular.csv_bytes(export_rows(providers))
 
 
 def export_xlsx(providers: QuerySet[ServiceProvider]) -> bytes:
-    from openpyxl import Workbook
+    """The providers as XLSX (typed cells, never a formula: ``core.tabular``)."""
+    return tabular.xlsx_bytes(export_rows(providers), sheet="providers")
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "providers"
-    for row in export_rows(providers):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+def read_upload(upload: Any) -> list[list[str]]:
+    """An uploaded directory file's rows, its size checked before it is read."""
+    if upload.size > settings.DIRECTORY_IMPORT_MAX_BYTES:
+        raise _too_large()
+    return read_table(upload.name, upload.read())
+
+
+def _too_large() -> ValidationError:
+    limit = settings.DIRECTORY_IMPORT_MAX_BYTES / (1024 * 1024)
+    return ValidationError(
+        _("Tệp quá lớn (tối đa %(max)s MB).") % {"max": f"{limit:g}"}, code="file_too_large"
+    )
 
 
 def read_table(name: str, data: bytes) -> list[list[str]]:
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """The rows of a directory CSV or XLSX, read lazily: the size first, then the header (the
+    first row, before anything else is read), then at most ``DIRECTORY_IMPORT_MAX_ROWS`` data
+    rows. A leading ``'`` that the export put before ``=``, ``+``, ``-``, ``@`` is dropped
+    (``tabular.unneutralise``), so an export imports back unchanged. Refusals are
+    ``ValidationError`` with a code (file_too_large, unreadable, encoding, header,
+    too_many_rows, and the zip checks of ``core.uploads``)."""
+    if len(data) > settings.DIRECTORY_IMPORT_MAX_BYTES:
+        raise _too_large()
+    if name.lower().endswith(".xlsx") or data[:2] == b"PK":
+        return _bounded(_xlsx_rows(data))
+    return _bounded(_csv_rows(data))
 
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # any unreadable file is one clear error
-            raise ValueError(_("Không mở được tệp XLSX.")) from exc
-        return [
-            ["" if c is None else str(c).strip() for c in row]
-            for row in book.active.iter_rows(values_only=True)
-        ]
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _bounded(rows: Iterator[list[str]]) -> list[list[str]]:
+    header = next(rows, None)
+    if header is None or [h.strip().lower() for h in header][: len(COLUMNS)] != COLUMNS:
+        raise ValidationError(header_error(), code="header")
+    limit = settings.DIRECTORY_IMPORT_MAX_ROWS
+    table = [header]
+    for row in rows:
+        if len(table) > limit:
+            message = _("Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp.")
+            raise ValidationError(message % {"max": limit}, code="too_many_rows")
+        cells = [tabular.unneutralise(cell) for cell in row]
+        if any(CONTROL.search(cell) for cell in cells):  # NUL cannot be stored in PostgreSQL
+            message = _("Dòng %(row)s chứa ký tự điều khiển không hợp lệ.")
+            raise ValidationError(message % {"row": len(table) + 1}, code="control_characters")
+        table.append(cells)
+    return table
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    for row in tabular.xlsx_rows(data):  # zip checks first, then one row at a time
+        yield ["" if c is None else str(c).strip() for c in row]
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(_("Tệp CSV phải dùng mã UTF-8.")) from exc
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        raise ValidationError(_("Tệp CSV phải dùng mã UTF-8."), code="encoding") from exc
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            yield [c.strip() for c in row]
+    except csv.Error as exc:  # a NUL byte, a field longer than the csv module allows
+        raise ValidationError(_("Không đọc được tệp CSV."), code="unreadable") from exc
 
 
 def _check_agency(row: dict[str, str], data: dict[str, Any], agencies: dict[int, Agency]) -> str:
@@ -288,7 +335,7 @@ def import_table(
     """Create or update providers from a table with the export's header. Every row is
     validated first; with any error nothing is written (row numbers count the header as 1)."""
     if not rows or [h.strip().lower() for h in rows[0]][: len(COLUMNS)] != COLUMNS:
-        return 0, [RowError(1, "", _("Dòng tiêu đề phải là: %(c)s") % {"c": ", ".join(COLUMNS)})]
+        return 0, [RowError(1, "", header_error())]
     units = {
         u.code: u
         for u in AdminUnit.objects.current().filter(level__in=[Level.PROVINCE, Level.COMMUNE])

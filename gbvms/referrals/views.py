@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gbvms.cases import selectors as case_selectors
 from gbvms.cases.views_care import case_page_context
-from gbvms.core import scoping
+from gbvms.core import scoping, tabular
 from gbvms.core.audit import log_action
 from gbvms.core.forms_util import add_service_errors
 from gbvms.core.pagination import paginate, query_without_page
@@ -251,20 +251,12 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     prefixes = _directory_scope(request.user)
     if not prefixes:
         raise PermissionDenied
-    providers = services_directory.providers_in_scope(prefixes)
-    if fmt == "xlsx":
-        response = HttpResponse(
-            services_directory.export_xlsx(providers),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif fmt == "csv":
-        response = HttpResponse(
-            services_directory.export_csv(providers), content_type="text/csv; charset=utf-8"
-        )
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="gbvms-providers.{fmt}"'
-    return response
+    rows = services_directory.export_rows(services_directory.providers_in_scope(prefixes))
+    if fmt == "xlsx":  # typed cells and neutralised text: core.tabular
+        return tabular.xlsx_response(rows, filename="gbvms-providers.xlsx", sheet="providers")
+    return tabular.csv_response(rows, filename="gbvms-providers.csv")
 
 
 @login_required
@@ -277,10 +269,10 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     errors: list[Any] = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            rows = services_directory.read_table(upload.name, upload.read())
-        except ValueError as exc:
-            form.add_error("file", str(exc))
+        try:  # size, zip, header and row limits first
+            rows = services_directory.read_upload(upload)
+        except ValidationError as exc:
+            form.add_error("file", exc)
         else:
             agencies = {a.pk: a for a in _manageable_agencies(request.user)}
             count, errors = services_directory.import_table(
