@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from typing import Any
 
 import qrcode
@@ -12,9 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from gbvms.core.audit import log_action
+
+# Session key of the secret being enrolled (hex, as TOTPDevice.key).
+PENDING_ENROLMENT = "gbvms_totp_pending"
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:
@@ -40,12 +45,28 @@ def needs_second_factor(user: Any) -> bool:
     return second_factor_required(user)
 
 
-def pending_device(user: Any) -> TOTPDevice:
-    """The unconfirmed device being enrolled (created on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
-    return device
+def pending_device(request: HttpRequest) -> TOTPDevice:
+    """The device being enrolled, not saved: its secret waits in the session until a first
+    valid code confirms it, so showing the set-up page writes no device row."""
+    key = request.session.get(PENDING_ENROLMENT)
+    if not isinstance(key, str) or len(key) != 40:
+        key = default_key()
+        request.session[PENDING_ENROLMENT] = key
+    return TOTPDevice(user=request.user, name="TOTP", key=key, confirmed=False)
+
+
+def _verify_unsaved(device: TOTPDevice, token: str) -> bool:
+    """Check a code against a device not yet saved (the device's own check saves it)."""
+    try:
+        value = int(token.strip())
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(value, device.tolerance):
+        return False
+    device.last_t = totp.t()  # the code just used cannot be replayed at the next sign-in
+    return True
 
 
 def qr_svg_data_uri(device: TOTPDevice) -> str:
@@ -61,14 +82,16 @@ def secret_base32(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def twofactor_confirm(*, user: Any, token: str, request: HttpRequest) -> bool:
-    """Confirm enrolment with a first valid code; the session becomes verified."""
-    device = pending_device(user)
-    if not device.verify_token(token.strip()):
+    """Confirm enrolment with a first valid code: the device is saved (replacing any other),
+    and the session becomes verified."""
+    device = pending_device(request)
+    if not _verify_unsaved(device, token):
         log_action(action="core.twofactor.enrol_failed", actor=user, request=request)
         return False
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    TOTPDevice.objects.filter(user=user).delete()
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.save()
+    del request.session[PENDING_ENROLMENT]
     otp_login(request, device)
     log_action(action="core.twofactor.enrolled", actor=user, request=request, obj=device)
     return True

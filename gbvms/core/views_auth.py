@@ -86,7 +86,7 @@ def twofactor_verify(request: HttpRequest) -> HttpResponse:
 def twofactor_setup(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("core:login")
-    device = twofactor.pending_device(request.user)
+    device = twofactor.pending_device(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if twofactor.twofactor_confirm(

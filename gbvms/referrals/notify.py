@@ -25,6 +25,13 @@ class ConsoleSMSBackend:
         log.info("SMS to …%s: %s", phone[-3:], message)
 
 
+class NoSMSBackend:
+    """Sends no SMS (an explicit choice where there is no gateway: e-mail and in-app only)."""
+
+    def send(self, phone: str, message: str) -> None:
+        return None
+
+
 def sms_backend() -> Any:
     return import_string(settings.SMS_BACKEND)()
 

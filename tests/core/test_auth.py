@@ -1,4 +1,6 @@
+import base64
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -22,6 +24,13 @@ def current_code(device):
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+def code_from_page(page):
+    """The current code for the secret shown on the set-up page (as the user's app computes)."""
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page.content.decode())[1]
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key):06d}"
+
+
 @pytest.mark.django_db
 class TestPasswordLogin:
     def test_login_page_is_vietnamese_by_default(self, client):
@@ -34,7 +43,7 @@ class TestPasswordLogin:
         response = login(client, "officer")
         assert response.status_code == 302
         assert response["Location"] == "/"
-        entry = AccessLog.objects.get(action="core.login")
+        entry = AccessLog.objects.unscoped().get(action="core.login")
         assert (entry.actor_username, entry.ip) == ("officer", "10.0.0.1")
         home = client.get("/")
         assert "Cán bộ chương trình" in home.content.decode()
@@ -43,7 +52,7 @@ class TestPasswordLogin:
         response = login(client, "officer", "wrong-password")
         assert response.status_code == 200
         assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
-        entry = AccessLog.objects.get(action="core.login_failed")
+        entry = AccessLog.objects.unscoped().get(action="core.login_failed")
         assert entry.actor is None
         assert entry.actor_username == "officer"
 
@@ -60,7 +69,11 @@ class TestPasswordLogin:
         login(client, "officer")
         assert client.get("/account/logout/").status_code == 405
         assert client.post("/account/logout/").status_code == 302
-        assert AccessLog.objects.filter(action="core.logout", actor_username="officer").exists()
+        assert (
+            AccessLog.objects.unscoped()
+            .filter(action="core.logout", actor_username="officer")
+            .exists()
+        )
         assert client.get("/").status_code == 302
 
     @override_settings(
@@ -90,7 +103,7 @@ class TestLockout:
         assert response.status_code == 429
         assert "Tạm khóa đăng nhập" in response.content.decode()
         assert "_auth_user_id" not in client.session
-        assert AccessLog.objects.filter(action="core.login_locked").exists()
+        assert AccessLog.objects.unscoped().filter(action="core.login_locked").exists()
 
     def test_ip_locks_after_five_failures_across_accounts(self, client, personas):
         for name in ["a1", "a2", "a3", "a4", "a5"]:
@@ -132,7 +145,7 @@ class TestSecondFactor:
         response = client.post("/account/verify/", {"token": wrong})
         assert "Mã xác thực không đúng hoặc đã hết hạn." in response.content.decode()
         assert "_auth_user_id" not in client.session
-        assert AccessLog.objects.filter(action="core.login_failed").count() == 1
+        assert AccessLog.objects.unscoped().filter(action="core.login_failed").count() == 1
 
     def test_code_must_have_six_digits(self, client, personas):
         TOTPDevice.objects.create(user=personas["officer"], name="t", confirmed=True)
@@ -155,12 +168,11 @@ class TestSecondFactor:
         assert response["Location"] == reverse("core:twofactor_setup")
         page = client.get(reverse("core:twofactor_setup"))
         assert "bắt buộc" in page.content.decode()
-        device = TOTPDevice.objects.get(user=personas["admin"], confirmed=False)
-        client.post(reverse("core:twofactor_setup"), {"token": current_code(device)})
-        device.refresh_from_db()
+        client.post(reverse("core:twofactor_setup"), {"token": code_from_page(page)})
+        device = TOTPDevice.objects.get(user=personas["admin"])
         assert device.confirmed
         assert client.get("/manage/agencies/").status_code == 200
-        assert AccessLog.objects.filter(action="core.twofactor.enrolled").count() == 1
+        assert AccessLog.objects.unscoped().filter(action="core.twofactor.enrolled").count() == 1
 
     def test_non_admin_roles_are_not_forced(self, client, personas):
         login(client, "officer")
@@ -174,6 +186,39 @@ class TestSecondFactor:
     def test_any_user_can_enrol(self, client, personas):
         login(client, "worker_a")
         assert client.get(reverse("core:twofactor_setup")).status_code == 200
+
+    def test_showing_the_set_up_page_creates_no_device(self, client, personas):
+        login(client, "admin")
+        first = client.get(reverse("core:twofactor_setup"))
+        again = client.get(reverse("core:twofactor_setup"))
+        assert first.status_code == again.status_code == 200
+        assert TOTPDevice.objects.count() == 0
+        assert code_from_page(first) == code_from_page(again)  # the same secret on a reload
+
+    def test_a_wrong_code_creates_no_device(self, client, personas):
+        login(client, "admin")
+        page = client.get(reverse("core:twofactor_setup"))
+        wrong = "000000" if code_from_page(page) != "000000" else "111111"
+        response = client.post(reverse("core:twofactor_setup"), {"token": wrong})
+        assert "Mã xác thực không đúng hoặc đã hết hạn." in response.content.decode()
+        assert TOTPDevice.objects.count() == 0
+        assert (
+            AccessLog.objects.unscoped().filter(action="core.twofactor.enrol_failed").count() == 1
+        )
+
+    def test_enrolment_replaces_the_old_device_and_the_code_cannot_be_replayed(self, personas):
+        old = TOTPDevice.objects.create(user=personas["officer"], name="old", confirmed=True)
+        client = Client()
+        client.force_login(personas["officer"], backend="django.contrib.auth.backends.ModelBackend")
+        page = client.get(reverse("core:twofactor_setup"))
+        code = code_from_page(page)
+        assert client.post(reverse("core:twofactor_setup"), {"token": code}).status_code == 302
+        device = TOTPDevice.objects.get(user=personas["officer"])
+        assert device.pk != old.pk
+        assert device.confirmed
+        assert "gbvms_totp_pending" not in client.session
+        assert client.session["otp_device_id"] == device.persistent_id
+        assert not device.verify_token(code)  # the enrolment code was used up
 
 
 @pytest.mark.django_db

@@ -43,6 +43,8 @@ def _production_env(**extra):
             "GBVMS_FIELD_KEYS": "dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDE=",
             "GBVMS_ALLOWED_HOSTS": "gbvms.example.org",
             "DATABASE_URL": "sqlite:///:memory:",
+            # the console backend is refused in production (gbvms.E001)
+            "GBVMS_SMS_BACKEND": "gbvms.referrals.notify.NoSMSBackend",
         }
     )
     env.update(extra)
