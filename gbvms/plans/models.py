@@ -316,20 +316,24 @@ class CalendarEntry(models.Model):
     """A dated obligation from a plan: a report due, an event, a campaign period."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="calendar")
+    # SET_NULL: deleting a requirement or an event leaves its dates to the calendar rebuild,
+    # which withdraws those with sent reminders (kept) and deletes the others
     requirement = models.ForeignKey(
         ReportingRequirement,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="entries",
     )
     event = models.ForeignKey(
-        PlanEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="entries"
+        PlanEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
     kind = models.CharField(max_length=12)  # semiannual, annual, once, other, event, campaign
     title = models.CharField(max_length=500)
     due_on = models.DateField(_("ngày"))
     ends_on = models.DateField(null=True, blank=True)
+    # set when an edit of the plan removed the date but reminders of it had been sent (kept)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

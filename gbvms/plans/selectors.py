@@ -73,14 +73,20 @@ def agency_tasks(agency: Agency, status: str = "") -> QuerySet[Assignment]:
 
 def agency_calendar(agency: Agency, since: datetime.date | None = None) -> QuerySet[CalendarEntry]:
     plans = Assignment.objects.filter(agency=agency).values("plan_id")
-    qs = CalendarEntry.objects.filter(plan__in=plans).select_related("plan")
+    qs = CalendarEntry.objects.filter(plan__in=plans, withdrawn_at__isnull=True)
+    qs = qs.select_related("plan")
     return qs.filter(due_on__gte=since) if since else qs
 
 
 def agency_reminders(agency: Agency) -> QuerySet[Reminder]:
     today = timezone.localdate()
     return (
-        Reminder.objects.filter(agency=agency, remind_on__lte=today, entry__due_on__gte=today)
+        Reminder.objects.filter(
+            agency=agency,
+            remind_on__lte=today,
+            entry__due_on__gte=today,
+            entry__withdrawn_at__isnull=True,
+        )
         .select_related("entry", "entry__plan")
         .order_by("entry__due_on")
     )
@@ -154,4 +160,4 @@ def plan_progress(plan: Plan) -> dict[str, Any]:
 
 
 def next_deadline(plan: Plan) -> CalendarEntry | None:
-    return plan.calendar.filter(due_on__gte=timezone.localdate()).first()
+    return plan.calendar.filter(due_on__gte=timezone.localdate(), withdrawn_at__isnull=True).first()

@@ -317,17 +317,20 @@ def _save_children(plan: Plan, result: dict[str, Any], agencies: dict[str, Agenc
 
 
 def requirement_create(
-    plan: Plan, data: dict[str, Any], recipient: Agency | None
+    plan: Plan,
+    data: dict[str, Any],
+    recipient: Agency | None,
+    requirement: ReportingRequirement | None = None,
 ) -> ReportingRequirement:
+    """Save a reporting requirement; an existing one is updated in place (its calendar dates
+    and their sent reminders stay linked to it)."""
     due = data.get("due") or ""
-    requirement = ReportingRequirement(
-        plan=plan,
-        kind=data["kind"],
-        text=data.get("text", ""),
-        recipient_name=(data.get("to") or "")[:300],
-        recipient=recipient,
-        source_line=data.get("line"),
-    )
+    requirement = requirement or ReportingRequirement(plan=plan, source_line=data.get("line"))
+    requirement.kind = data["kind"]
+    requirement.text = data.get("text", "")
+    requirement.recipient_name = (data.get("to") or "")[:300]
+    requirement.recipient = recipient
+    requirement.due_date, requirement.due_month, requirement.due_day = None, None, None
     if len(due) == 10:
         requirement.due_date = _date(due)
     elif len(due) == 5:
@@ -400,10 +403,48 @@ REPORT_TITLES = {
 }
 
 
+EntryKey = tuple[int | None, int | None, datetime.date]
+
+
+def _entry_key(entry: CalendarEntry) -> EntryKey:
+    return (entry.requirement_id, entry.event_id, entry.due_on)
+
+
 def calendar_build(plan: Plan) -> list[CalendarEntry]:
     """Due dates for every year of the plan's period (6-monthly and annual reports), one-off
-    reports, events and campaign periods; reminders queued for the assigned agencies."""
-    plan.calendar.all().delete()
+    reports, events and campaign periods; reminders queued for the assigned agencies.
+
+    Rebuilt by difference, so editing a plan never deletes or re-sends a reminder already sent:
+    an entry whose key (its requirement or event, and its date) still applies is kept with its
+    reminders (title and kind brought up to date); new ones are added; one that no longer
+    applies is deleted with its unsent reminders, or, when some were sent, withdrawn (kept out
+    of the calendar, its sent reminders kept)."""
+    wanted = {_entry_key(e): e for e in _calendar_wanted(plan)}
+    kept: set[EntryKey] = set()
+    for entry in plan.calendar.order_by("pk"):
+        key = _entry_key(entry)
+        if key in wanted and key not in kept:
+            kept.add(key)
+            _entry_refresh(entry, wanted[key])
+        elif entry.reminders.filter(sent_at__isnull=False).exists():
+            entry.reminders.filter(sent_at__isnull=True).delete()
+            if entry.withdrawn_at is None:
+                CalendarEntry.objects.filter(pk=entry.pk).update(withdrawn_at=timezone.now())
+        else:
+            entry.delete()
+    CalendarEntry.objects.bulk_create([e for k, e in wanted.items() if k not in kept])
+    _queue_reminders(plan)
+    return list(plan.calendar.filter(withdrawn_at__isnull=True))
+
+
+def _entry_refresh(entry: CalendarEntry, wanted: CalendarEntry) -> None:
+    fields = {"kind": wanted.kind, "title": wanted.title, "ends_on": wanted.ends_on,
+              "withdrawn_at": None}  # fmt: skip
+    if any(getattr(entry, name) != value for name, value in fields.items()):
+        CalendarEntry.objects.filter(pk=entry.pk).update(**fields)
+
+
+def _calendar_wanted(plan: Plan) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
     years = plan.years()
     for r in plan.reporting.all():
@@ -432,22 +473,40 @@ def calendar_build(plan: Plan) -> list[CalendarEntry]:
                     ends_on=e.end_date,
                 )
             )
-    CalendarEntry.objects.bulk_create(entries)
-    _queue_reminders(plan)
     return entries
 
 
+def _reminder_windows(due_on: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Per GBVMS_PLAN_REMINDER_DAYS (14, 3): the days in which that reminder is due, from its
+    day to the next reminder's (the last one: to the due date)."""
+    offsets = sorted(set(settings.PLAN_REMINDER_DAYS), reverse=True)
+    starts = [due_on - datetime.timedelta(days=d) for d in offsets]
+    ends = [*starts[1:], due_on + datetime.timedelta(days=1)]
+    return list(zip(starts, ends, strict=True))
+
+
 def _queue_reminders(plan: Plan) -> None:
+    """For each current entry and tasked agency, one reminder per window not yet covered by a
+    reminder (sent or not); a window already past is left to the next one. Unsent reminders
+    of agencies no longer tasked are removed."""
     today = timezone.localdate()
     recipients = set(plan.reporting.exclude(recipient=None).values_list("recipient_id", flat=True))
     agencies = set(plan.assignments.values_list("agency_id", flat=True)) - recipients
+    current = plan.calendar.filter(due_on__gte=today, withdrawn_at__isnull=True)
+    queued = Reminder.objects.filter(entry__in=current)
+    queued.filter(sent_at__isnull=True).exclude(agency_id__in=agencies).delete()
+    have: dict[tuple[int, int], list[datetime.date]] = {}
+    for entry_id, agency_id, remind_on in queued.values_list("entry_id", "agency_id", "remind_on"):
+        have.setdefault((entry_id, agency_id), []).append(remind_on)
     rows = []
-    for entry in plan.calendar.filter(due_on__gte=today):
-        for days in settings.PLAN_REMINDER_DAYS:
-            remind_on = entry.due_on - datetime.timedelta(days=days)
+    for entry in current:
+        for start, end in _reminder_windows(entry.due_on):
+            if today >= end:
+                continue
             rows += [
-                Reminder(entry=entry, agency_id=a, remind_on=max(remind_on, today))
+                Reminder(entry=entry, agency_id=a, remind_on=max(start, today))
                 for a in agencies
+                if not any(start <= d < end for d in have.get((entry.pk, a), []))
             ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
 
@@ -495,11 +554,17 @@ def send_reminders(today: datetime.date | None = None) -> int:
     them sent; the agency's task page lists them too. Returns how many were sent."""
     today = today or timezone.localdate()
     due = Reminder.objects.filter(
-        sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today
-    ).select_related("entry", "entry__plan")
+        sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today,
+        entry__withdrawn_at__isnull=True,
+    ).select_related("entry", "entry__plan")  # fmt: skip
     roles = [code for code, role in ROLES.items() if "plans.view" in role.permissions]
     sent = 0
     for reminder in due:
+        # claimed before it is sent: of two runs at once, one sends it
+        if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        ):
+            continue
         emails = list(
             Membership.objects.filter(
                 agency=reminder.agency_id, is_active=True, role__in=roles, user__is_active=True
@@ -524,6 +589,5 @@ def send_reminders(today: datetime.date | None = None) -> int:
                 recipient_list=emails,
                 fail_silently=True,
             )
-        Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
         sent += 1
     return sent

@@ -254,7 +254,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "responsibilities": plan.responsibilities.select_related("agency"),
         "reporting": plan.reporting.all(),
         "events": plan.events.all(),
-        "calendar": plan.calendar.filter(due_on__gte=today)[:20],
+        "calendar": plan.calendar.filter(due_on__gte=today, withdrawn_at__isnull=True)[:20],
         "next_deadline": selectors.next_deadline(plan),
         "can_manage": selectors.can_manage(request.user, plan),
     }

@@ -137,12 +137,11 @@ def _save(kind: str, plan: Plan, item: Any, form: forms.BaseForm) -> None:
             _activity_links(obj, data, index)
         return
     if kind == "reporting":
-        if item is not None:
-            item.delete()
         services.requirement_create(
             plan,
             {"kind": data["kind"], "due": data["due"], "to": data["to"], "text": data["text"]},
             index.match(data["to"]),
+            requirement=item,  # updated in place: its dates keep their sent reminders
         )
     elif kind == "responsibility":
         item = item or Responsibility(plan=plan)
