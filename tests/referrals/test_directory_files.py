@@ -79,7 +79,7 @@ class TestExportWritesNoFormula:
         assert response.content.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0] == services_directory.COLUMNS
-        assert ["'" + EVIL] == [r[1] for r in rows if r[0] == str(evil.pk)]
+        assert [r[1] for r in rows if r[0] == str(evil.pk)] == ["'" + EVIL]
 
     @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
     def test_an_export_imports_back_unchanged(self, personas, as_user, evil, fmt):
