@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from gbvms.envconf import (
     dev_keys,
     env_bool,
+    env_date,
     env_int,
     env_list,
     env_mandatory,
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gbvms.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gbvms.core.inputs.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gbvms.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,9 +112,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers wait for each other instead of failing with "database is locked": every
+    # transaction takes the write lock when it begins (BEGIN IMMEDIATE; a deferred one that
+    # read first cannot wait when it later writes), and waits up to 20 s (busy timeout) for it.
+    # WAL lets readers go on while one writes.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -219,12 +229,26 @@ if not DEBUG:
 # Case management: "supported in time" threshold, and whether only supervisors close cases.
 SUPPORT_IN_TIME_HOURS = env_int("GBVMS_SUPPORT_IN_TIME_HOURS", 24)
 CASE_CLOSURE_NEEDS_SUPERVISOR = env_bool("GBVMS_CASE_CLOSURE_NEEDS_SUPERVISOR", default=True)
+# What a case needs before it is closed (comma-separated): "classified" (a GBV type is
+# recorded) and "service_or_reason" (a service delivered, a need declined, or a closure reason
+# that explains why there was none: no contact, the survivor's request, moved away, ...).
+CASE_CLOSURE_CHECKLIST = env_list(
+    "GBVMS_CASE_CLOSURE_CHECKLIST", ["classified", "service_or_reason"]
+)
+# Times of case records: nothing dated before this day (detection, incident), and nothing
+# "already done" later than now plus this clock skew (services, measures, interventions).
+EARLIEST_DATE = env_date("GBVMS_EARLIEST_DATE", "2000-01-01")
+CLOCK_SKEW_MINUTES = env_int("GBVMS_CLOCK_SKEW_MINUTES", 5)
 # Referrals: hours the receiving provider has to accept or decline, by urgency.
 REFERRAL_RESPONSE_HOURS = {
     "emergency": env_int("GBVMS_REFERRAL_EMERGENCY_HOURS", 1),
     "urgent": env_int("GBVMS_REFERRAL_URGENT_HOURS", 24),
     "routine": env_int("GBVMS_REFERRAL_ROUTINE_HOURS", 72),
 }
+# Days after a referral is completed during which the provider still sees the survivor's
+# identity (access also ends at once when the consent is withdrawn or expires, or the case is
+# closed; see gbvms/referrals/access.py).
+REFERRAL_ACCESS_DAYS = env_int("GBVMS_REFERRAL_ACCESS_DAYS", 30)
 # Notifications: SMS sender (the console backend logs instead of sending) and the link base.
 SMS_BACKEND = env_str("GBVMS_SMS_BACKEND", "gbvms.referrals.notify.ConsoleSMSBackend")
 SITE_URL = env_str("GBVMS_SITE_URL", "").rstrip("/")

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from gbvms.api.cases import Error, IncidentIn, StrictSchema, errors_of, incident_data
+from gbvms.api.cases import Error, IncidentIn, StrictSchema, incident_data
+from gbvms.api.versions import (
+    VERSION_FIELD,
+    ConflictOut,
+    VersionRequired,
+    case_write,
+    etag,
+)
 from gbvms.cases import selectors, services, services_care
 from gbvms.cases.models import FollowUp, NeedKind
 from gbvms.orgs.models import Agency
@@ -20,6 +26,7 @@ NeedCode = Literal[tuple(NeedKind.values)]  # type: ignore[valid-type]
 
 
 class ServiceIn(StrictSchema):
+    version: int | None = VERSION_FIELD
     kind: NeedCode
     delivered_at: datetime.datetime
     provider_id: int
@@ -36,6 +43,7 @@ class ServiceOut(Schema):
 
 
 class FollowUpIn(StrictSchema):
+    version: int | None = VERSION_FIELD
     due_on: datetime.date
     note: str = Field("", max_length=1000)
 
@@ -47,12 +55,17 @@ class FollowUpOut(Schema):
 
 
 class RiskIn(StrictSchema):
-    answers: dict[str, bool]
+    version: int | None = VERSION_FIELD
+    answers: dict[str, bool | None] = Field(
+        description="factor code → true (yes), false (no) or null (not asked / unknown); a "
+        "factor left out is not asked"
+    )
 
 
 class RiskOut(Schema):
     score: int
-    level: str
+    level: str = Field(description="'' when no risk was found but some factors are unknown")
+    unanswered: list[str]
     safety_plan_required: bool
 
 
@@ -63,19 +76,27 @@ def _case(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
 
-@router.post("/cases/{code}/services", response={201: ServiceOut, 422: Error})
-def service_create(request: HttpRequest, code: str, payload: ServiceIn) -> Status:
+@router.post(
+    "/cases/{code}/services",
+    response={201: ServiceOut, 409: ConflictOut, 422: Error},
+    summary="Record a service (an addition: the case version is checked when sent)",
+)
+def service_create(
+    request: HttpRequest, code: str, payload: ServiceIn, response: HttpResponse
+) -> Status:
     case = _case(request, code)
     provider = Agency.objects.filter(pk=payload.provider_id, is_active=True).first()
     if provider is None:
         return Status(422, Error(code="validation_error", errors={"provider_id": ["unknown"]}))
-    try:
-        record = services_care.service_record(
+    record, refused = case_write(
+        request, case, lambda: services_care.service_record(
             actor=request.user, case=case, kind=payload.kind, delivered_at=payload.delivered_at,
             provider=provider, outcome=payload.outcome, request=request,
-        )  # fmt: skip
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+        ), version=payload.version, required=False,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     return Status(201, ServiceOut(
         id=record.pk, kind=record.kind, delivered_at=record.delivered_at,
         provider_id=provider.pk, first_support_at=case.first_support_at,
@@ -83,42 +104,67 @@ def service_create(request: HttpRequest, code: str, payload: ServiceIn) -> Statu
     ))  # fmt: skip
 
 
-@router.post("/cases/{code}/follow-ups", response={201: FollowUpOut, 422: Error})
-def follow_up_create(request: HttpRequest, code: str, payload: FollowUpIn) -> Status:
+@router.post(
+    "/cases/{code}/follow-ups",
+    response={201: FollowUpOut, 409: ConflictOut, 422: Error},
+    summary="Plan a follow-up (an addition: the case version is checked when sent)",
+)
+def follow_up_create(
+    request: HttpRequest, code: str, payload: FollowUpIn, response: HttpResponse
+) -> Status:
     case = _case(request, code)
-    try:
-        item = services_care.follow_up_add(
+    item, refused = case_write(
+        request, case, lambda: services_care.follow_up_add(
             actor=request.user, case=case, due_on=payload.due_on, note=payload.note,
             request=request,
-        )  # fmt: skip
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+        ), version=payload.version, required=False,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     return Status(201, FollowUpOut(id=item.pk, due_on=item.due_on, done_at=item.done_at))
 
 
-@router.post("/cases/{code}/follow-ups/{item_id}/done", response={200: FollowUpOut, 422: Error})
-def follow_up_complete(request: HttpRequest, code: str, item_id: int) -> Status:
+@router.post(
+    "/cases/{code}/follow-ups/{item_id}/done",
+    response={200: FollowUpOut, 409: ConflictOut, 422: Error, 428: VersionRequired},
+    summary="Mark a follow-up done (an edit: send the case version as If-Match)",
+)
+def follow_up_complete(
+    request: HttpRequest, code: str, item_id: int, response: HttpResponse
+) -> Status:
     case = _case(request, code)
     item = get_object_or_404(FollowUp, pk=item_id, case=case)
-    try:
-        services_care.follow_up_done(actor=request.user, follow_up=item, request=request)
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+    _done, refused = case_write(
+        request, case, lambda: services_care.follow_up_done(
+            actor=request.user, follow_up=item, request=request
+        ), required=True,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     return Status(200, FollowUpOut(id=item.pk, due_on=item.due_on, done_at=item.done_at))
 
 
-@router.post("/cases/{code}/risk", response={201: RiskOut, 422: Error})
-def risk_create(request: HttpRequest, code: str, payload: RiskIn) -> Status:
+@router.post(
+    "/cases/{code}/risk",
+    response={201: RiskOut, 409: ConflictOut, 422: Error, 428: VersionRequired},
+    summary="Assess the risk (it sets the case's level: an edit, send the case version)",
+)
+def risk_create(request: HttpRequest, code: str, payload: RiskIn, response: HttpResponse) -> Status:
     case = _case(request, code)
-    try:
-        assessment = services_care.risk_assess(
+    assessment, refused = case_write(
+        request, case, lambda: services_care.risk_assess(
             actor=request.user, case=case, answers=payload.answers, request=request
-        )
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+        ), version=payload.version, required=True,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     required = services_care.safety_plan_required(case)
+    unanswered = services_care.risk_unanswered(assessment.answers)
     return Status(201, RiskOut(score=assessment.score, level=assessment.level,
-                               safety_plan_required=required))  # fmt: skip
+                               unanswered=unanswered, safety_plan_required=required))  # fmt: skip
 
 
 class IncidentOut(Schema):
@@ -128,16 +174,28 @@ class IncidentOut(Schema):
     reporting_bucket: str
 
 
-@router.post("/cases/{code}/incident", response={200: IncidentOut, 422: Error})
-def incident_update(request: HttpRequest, code: str, payload: IncidentIn) -> Status:
+class IncidentUpdateIn(IncidentIn):
+    version: int | None = VERSION_FIELD
+
+
+@router.post(
+    "/cases/{code}/incident",
+    response={200: IncidentOut, 409: ConflictOut, 422: Error, 428: VersionRequired},
+    summary="Classify the case's incident (an edit: send the case version)",
+)
+def incident_update(
+    request: HttpRequest, code: str, payload: IncidentUpdateIn, response: HttpResponse
+) -> Status:
     """Store the classification answers of the case's incident (the wizard's service)."""
     case = _case(request, code)
-    try:
-        incident = services.incident_classify(
+    incident, refused = case_write(
+        request, case, lambda: services.incident_classify(
             actor=request.user, case=case, data=incident_data(payload), request=request
-        )
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+        ), version=payload.version, required=True,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     return Status(200, IncidentOut(
         gbv_type=incident.gbv_type, context=incident.context,
         age_at_incident=incident.age_at_incident, reporting_bucket=incident.reporting_bucket,

@@ -6,11 +6,19 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from gbvms.api.schema import StrictSchema
+from gbvms.api.versions import (
+    VERSION_FIELD,
+    ConflictOut,
+    VersionRequired,
+    case_write,
+    etag,
+)
 from gbvms.cases import classification, selectors, services
 from gbvms.cases.models import Case, Channel, Consent, Sex
 from gbvms.geo.selectors import unit_get
@@ -21,10 +29,6 @@ router = Router(tags=["cases"])
 ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 Relationship = Literal[tuple(classification.RELATIONSHIPS)]  # type: ignore[valid-type]
-
-
-class StrictSchema(Schema):
-    model_config = {"extra": "forbid"}
 
 
 class Answers(StrictSchema):
@@ -68,7 +72,9 @@ class IncidentIn(StrictSchema):
 
 class CaseIn(StrictSchema):
     survivor: SurvivorIn
-    channel: ChannelCode
+    channel: ChannelCode | None = Field(
+        None, description="default: the user's (a hotline operator's intake is a hotline intake)"
+    )
     commune_code: str = Field(max_length=5)
     detected_at: datetime.datetime
     incident: IncidentIn | None = None
@@ -115,6 +121,7 @@ class CaseOut(Schema):
     risk_level: str
     survivor: SurvivorOut
     incidents: list[IncidentOut]
+    version: int = Field(description="send it back (If-Match or `version`) with an edit")
 
 
 class ConsentIn(StrictSchema):
@@ -124,6 +131,10 @@ class ConsentIn(StrictSchema):
     given_by: Literal["survivor", "guardian", "best_interest", "life_threat"]
     exception_reason: str = Field("", max_length=500)
     approved_by: str = Field("", max_length=150, description="supervisor's username")
+    version: int | None = VERSION_FIELD
+    expires_at: datetime.datetime | None = Field(
+        None, description="when the consent lapses (blank: until withdrawn)"
+    )
 
 
 class ConsentOut(Schema):
@@ -134,6 +145,7 @@ class ConsentOut(Schema):
     given_by: str
     given_at: datetime.datetime
     withdrawn_at: datetime.datetime | None
+    expires_at: datetime.datetime | None = None
 
 
 def errors_of(exc: ValidationError) -> Error:
@@ -181,7 +193,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseCreated | E
         opened = services.case_open(
             actor=request.user,
             survivor=services.SurvivorData(**payload.survivor.model_dump()),
-            channel=payload.channel,
+            channel=payload.channel or "",
             commune=commune,
             detected_at=detected_at,
             incident=incident_data(payload.incident) if payload.incident else None,
@@ -228,48 +240,60 @@ def case_out(case: Case) -> CaseOut:
             )
             for i in case.incidents.all()
         ],
+        version=case.version,
     )
 
 
-@router.get("/cases/{code}", response=CaseOut, summary="One case (logged)")
-def case_detail(request: HttpRequest, code: str) -> CaseOut:
+@router.get("/cases/{code}", response=CaseOut, summary="One case (logged); ETag: its version")
+def case_detail(request: HttpRequest, code: str, response: HttpResponse) -> CaseOut:
     case = selectors.case_get_for_user(user=request.user, code=code[:20], request=request)
+    response["ETag"] = f'"{case.version}"'
     return case_out(case)
 
 
 @router.post(
-    "/cases/{code}/consents", response={201: ConsentOut, 422: Error}, summary="Record consent"
+    "/cases/{code}/consents",
+    response={201: ConsentOut, 409: ConflictOut, 422: Error},
+    summary="Record consent (an addition: the case version is checked when sent)",
 )
 def consent_create(
-    request: HttpRequest, code: str, payload: ConsentIn
+    request: HttpRequest, code: str, payload: ConsentIn, response: HttpResponse
 ) -> Status[ConsentOut | Error]:
     case = selectors.case_get_for_user(
         user=request.user, code=code[:20], request=request, for_write=True
     )
     data = payload.model_dump()
-    approver = data.pop("approved_by")
+    approver, version = data.pop("approved_by"), data.pop("version")
     data["approved_by"] = User.objects.filter(username=approver).first() if approver else None
-    try:
-        consent = services.consent_give(actor=request.user, case=case, request=request, **data)
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+    consent, refused = case_write(
+        request, case, lambda: services.consent_give(
+            actor=request.user, case=case, request=request, **data
+        ), version=version, required=False,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     return Status(201, ConsentOut.from_orm(consent))
 
 
 @router.post(
     "/cases/{code}/consents/{consent_id}/withdraw",
-    response={200: ConsentOut, 422: Error},
-    summary="Withdraw consent",
+    response={200: ConsentOut, 409: ConflictOut, 422: Error, 428: VersionRequired},
+    summary="Withdraw consent (an edit: send the case version as If-Match)",
 )
 def consent_withdraw(
-    request: HttpRequest, code: str, consent_id: int
+    request: HttpRequest, code: str, consent_id: int, response: HttpResponse
 ) -> Status[ConsentOut | Error]:
     case = selectors.case_get_for_user(
         user=request.user, code=code[:20], request=request, for_write=True
     )
     consent = get_object_or_404(Consent, pk=consent_id, case=case)
-    try:
-        services.consent_withdraw(actor=request.user, consent=consent, request=request)
-    except ValidationError as exc:
-        return Status(422, errors_of(exc))
+    _done, refused = case_write(
+        request, case, lambda: services.consent_withdraw(
+            actor=request.user, consent=consent, request=request
+        ), required=True,
+    )  # fmt: skip
+    if refused is not None:
+        return refused
+    etag(response, case)
     return Status(200, ConsentOut.from_orm(consent))

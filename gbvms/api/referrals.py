@@ -10,15 +10,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from gbvms.api.cases import Error, StrictSchema, errors_of
+from gbvms.api.schema import MAX_LIMIT, PageQuery
+from gbvms.api.versions import CONFLICT_CODES
 from gbvms.cases import selectors as case_selectors
 from gbvms.cases.models import ServiceCode
 from gbvms.core.twofactor import needs_second_factor
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import unit_get
 from gbvms.referrals import selectors, services, services_directory, services_public
+from gbvms.referrals.access import access_state
 from gbvms.referrals.models import HelpKind, HelpStatus, ServiceProvider, Urgency
 
 router = Router(tags=["referrals"])
@@ -161,17 +164,89 @@ def referral_out(r: object) -> ReferralOut:
     )
 
 
+class InboxQuery(PageQuery):
+    status: str = Field("", max_length=10)
+    limit: int = Field(200, ge=1, le=MAX_LIMIT)
+
+
 @router.get("/referrals/inbox", response=list[ReferralOut], summary="Referrals to my providers")
-def referral_inbox(request: HttpRequest, status: str = "") -> list[ReferralOut]:
-    return [referral_out(r) for r in selectors.inbox(request.user, status[:10])[:200]]
+def referral_inbox(request: HttpRequest, filters: Query[InboxQuery]) -> list[ReferralOut]:
+    page = selectors.inbox(request.user, filters.status)
+    page = page[filters.offset : filters.offset + filters.limit]
+    return [referral_out(r) for r in page]
+
+
+class SharedOut(Schema):
+    """What the sender chose to share, while the receiver's access lasts."""
+
+    full_name: str
+    birth_year: int | None
+    sex: str
+    safe_contact: str
+    commune_code: str
+    risk_level: str
+    immediate_danger: bool
+    gbv_types: list[str]
+    needs: list[dict[str, str]] | None = None
+    safety_plan: str | None = None
+
+
+class ReferralDetailOut(ReferralOut):
+    side: str
+    outcome: str
+    access_visible: bool
+    access_end_reason: str
+    access_ended_at: datetime.datetime | None
+    shared: SharedOut | None
+
+
+def _shared(referral: object) -> SharedOut:
+    case = referral.case  # type: ignore[attr-defined]
+    sections = set(referral.visible_sections)  # type: ignore[attr-defined]
+    full = "case_except_notes" in sections
+    plan = getattr(case, "safety_plan", None) if full else None
+    return SharedOut(
+        full_name=case.survivor.full_name,
+        birth_year=case.survivor.birth_year,
+        sex=case.survivor.sex,
+        safe_contact=case.safe_contact,
+        commune_code=case.unit.code,
+        risk_level=case.risk_level,
+        immediate_danger=case.immediate_danger,
+        gbv_types=[i.gbv_type for i in case.incidents.all()],
+        needs=[{"kind": n.kind, "status": n.status} for n in case.needs.all()]
+        if full or "needs" in sections
+        else None,
+        safety_plan=plan.concern if plan else None,
+    )
+
+
+@router.get(
+    "/referrals/{pk}",
+    response=ReferralDetailOut,
+    summary="One referral: the receiver sees the shared sections while its access lasts",
+)
+def referral_detail(request: HttpRequest, pk: int) -> ReferralDetailOut:
+    referral, side = selectors.referral_for_user(user=request.user, pk=pk, request=request)
+    state = access_state(referral)
+    visible = side == "receiver" and state.visible
+    return ReferralDetailOut(
+        **referral_out(referral).model_dump(),
+        side=side,
+        outcome=referral.outcome,
+        access_visible=state.visible,
+        access_end_reason=state.reason,
+        access_ended_at=state.ended_at,
+        shared=_shared(referral) if visible else None,
+    )
 
 
 def _received(request: HttpRequest, pk: int) -> object:
-    referral, side = selectors.referral_for_user(user=request.user, pk=pk, request=request)
-    if side != "receiver":
-        from django.http import Http404
-
-        raise Http404
+    """The receiver's side only (the sender gets the same 404); logged by the decision's
+    service, so a refused request writes nothing."""
+    referral, _side = selectors.referral_for_user(
+        user=request.user, pk=pk, side="receiver", log=False
+    )
     return referral
 
 
@@ -184,14 +259,15 @@ class CompleteIn(StrictSchema):
 
 
 def _decided(fn: object) -> Status:
+    """The receiver's decision; one that lost a race (already decided) is a 409."""
     try:
         referral = fn()  # type: ignore[operator]
     except ValidationError as exc:
-        return Status(422, errors_of(exc))
+        return Status(409 if getattr(exc, "code", None) in CONFLICT_CODES else 422, errors_of(exc))
     return Status(200, referral_out(referral))
 
 
-@router.post("/referrals/{pk}/accept", response={200: ReferralOut, 422: Error})
+@router.post("/referrals/{pk}/accept", response={200: ReferralOut, 409: Error, 422: Error})
 def referral_accept(request: HttpRequest, pk: int) -> Status:
     referral = _received(request, pk)
     return _decided(
@@ -199,7 +275,7 @@ def referral_accept(request: HttpRequest, pk: int) -> Status:
     )
 
 
-@router.post("/referrals/{pk}/decline", response={200: ReferralOut, 422: Error})
+@router.post("/referrals/{pk}/decline", response={200: ReferralOut, 409: Error, 422: Error})
 def referral_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> Status:
     referral = _received(request, pk)
     return _decided(
@@ -209,7 +285,7 @@ def referral_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> Statu
     )
 
 
-@router.post("/referrals/{pk}/complete", response={200: ReferralOut, 422: Error})
+@router.post("/referrals/{pk}/complete", response={200: ReferralOut, 409: Error, 422: Error})
 def referral_complete(request: HttpRequest, pk: int, payload: CompleteIn) -> Status:
     referral = _received(request, pk)
     return _decided(
@@ -291,11 +367,12 @@ class HelpStatusOut(Schema):
     summary="Status and replies of a help request (nothing identifying)",
 )
 def help_request_status(request: HttpRequest, payload: StatusIn) -> Status:
-    code = payload.tracking_code.strip().upper()
-    limit = settings.PUBLIC_STATUS_CHECKS_PER_HOUR
-    if not services_public.rate_allowed("status_code", code, limit):
+    try:
+        item = services_public.help_status(
+            payload.tracking_code, payload.pin, address=services_public.client_address(request)
+        )
+    except services_public.RateLimitedError:
         return Status(429, Limited(code="rate_limited"))
-    item = services_public.help_status(code, payload.pin)
     if item is None:
         return Status(404, Limited(code="not_found"))
     return Status(

@@ -46,6 +46,10 @@ class Action:
     button: Any = None  # None: "Lưu" (save)
     target: Callable[[Case, int | None], dict[str, Any]] | None = None  # default: the case
     slot: bool = True  # shown on the case page in a <details> that loads the form on demand
+    # an edit of existing state (it overwrites or ends something): the form must carry the
+    # case version it was loaded at; an addition (a new record beside the others) is checked
+    # when it carries one. Either way the service bumps the version (changes.case_touch).
+    edit: bool = False
 
 
 def _plan_form(data: Any, case: Case) -> forms.Form:
@@ -63,44 +67,44 @@ def _in_case(model: type[Any], key: str) -> Callable[[Case, int | None], dict[st
 
 ACTIONS: dict[str, Action] = {
     "risk": Action(lambda d, c: RiskAnswersForm(d), services_care.risk_assess,
-                   _("Đã lưu đánh giá rủi ro."), _("Lưu đánh giá")),
+                   _("Đã lưu đánh giá rủi ro."), _("Lưu đánh giá"), edit=True),
     "plan": Action(_plan_form, services_care.safety_plan_save, _("Đã lưu kế hoạch an toàn."),
-                   _("Lưu kế hoạch an toàn")),
+                   _("Lưu kế hoạch an toàn"), edit=True),
     "need": Action(lambda d, c: NeedForm(d), services_care.need_set,
-                   _("Đã cập nhật kế hoạch hỗ trợ.")),
+                   _("Đã cập nhật kế hoạch hỗ trợ."), edit=True),
     "service": Action(lambda d, c: ServiceForm(d, case=c), services_care.service_record,
                       _("Đã ghi nhận dịch vụ."), _("Ghi nhận")),
     "follow_up": Action(lambda d, c: FollowUpForm(d), services_care.follow_up_add,
                         _("Đã thêm lịch theo dõi."), _("Thêm")),
     "follow_up_done": Action(lambda d, c: forms.Form(d), services_care.follow_up_done,
                              _("Đã hoàn thành lần theo dõi."),
-                             target=_in_case(FollowUp, "follow_up"), slot=False),
+                             target=_in_case(FollowUp, "follow_up"), slot=False, edit=True),
     "close": Action(lambda d, c: CloseForm(d, initial={"version": c.version}),
-                    services_care.case_close, _("Đã đóng vụ việc."), _("Đóng vụ việc")),
+                    services_care.case_close, _("Đã đóng vụ việc."), _("Đóng vụ việc"), edit=True),
     "reopen": Action(lambda d, c: ReopenForm(d), services_care.case_reopen,
-                     _("Đã mở lại vụ việc."), _("Mở lại")),
+                     _("Đã mở lại vụ việc."), _("Mở lại"), edit=True),
     "transfer": Action(lambda d, c: TransferForm(d, case=c), services_transfer.transfer_request,
                        _("Đã gửi yêu cầu chuyển giao."), _("Gửi yêu cầu")),
     "measure": Action(lambda d, c: MeasureRequestForm(d), services_measures.measure_request,
                       _("Đã ghi nhận đề nghị."), _("Ghi nhận")),
     "measure_decide": Action(lambda d, c: MeasureDecideForm(d), services_measures.measure_decide,
                              _("Đã ghi nhận quyết định."),
-                             target=_in_case(ProtectiveMeasure, "measure"), slot=False),
+                             target=_in_case(ProtectiveMeasure, "measure"), slot=False, edit=True),
     "intervention": Action(lambda d, c: InterventionForm(d), services_measures.intervention_record,
                            _("Đã ghi nhận biện pháp với người gây bạo lực."), _("Ghi nhận")),
     "child": Action(lambda d, c: ChildStepForm(d), services_measures.child_step_record,
-                    _("Đã ghi nhận.")),
+                    _("Đã ghi nhận."), edit=True),
     "consent": Action(lambda d, c: ConsentForm(d, case=c), services.consent_give,
                       _("Đã ghi nhận sự đồng ý."), _("Ghi nhận")),
     "consent_withdraw": Action(lambda d, c: forms.Form(d), services.consent_withdraw,
                                _("Đã ghi nhận việc rút lại sự đồng ý."),
-                               target=_in_case(Consent, "consent"), slot=False),
+                               target=_in_case(Consent, "consent"), slot=False, edit=True),
     "perpetrator": Action(lambda d, c: PerpetratorForm(d), services.perpetrator_add,
                           _("Đã thêm người gây bạo lực."), _("Thêm")),
     "legal": Action(lambda d, c: LegalForm(d), services.incident_legal_set,
-                    _("Đã lưu hành vi và bối cảnh.")),
+                    _("Đã lưu hành vi và bối cảnh."), edit=True),
     "report": Action(lambda d, c: ReportForm(d), services.report_record,
-                     _("Đã lưu thông tin tiếp nhận tin báo.")),
+                     _("Đã lưu thông tin tiếp nhận tin báo."), edit=True),
 }  # fmt: skip
 
 SLOTS = [name for name, action in ACTIONS.items() if action.slot]

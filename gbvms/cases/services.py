@@ -13,12 +13,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gbvms.cases import classification
+from gbvms.cases import classification, timecheck
 from gbvms.cases.audit import log_case
+from gbvms.cases.changes import case_touch
 from gbvms.cases.models import (
     Case,
     CaseAssignment,
     CaseSequence,
+    Channel,
     Consent,
     ConsentKind,
     ContextFlag,
@@ -27,14 +29,16 @@ from gbvms.cases.models import (
     Perpetrator,
     Relationship,
     Report,
+    ServiceCode,
+    Sex,
     Survivor,
 )
 from gbvms.cases.selectors import Duplicates, case_duplicates
-from gbvms.core import scoping
+from gbvms.core import phones, scoping
 from gbvms.core.crypto import blind_index
 from gbvms.core.roles import roles_with
 from gbvms.geo.models import AdminUnit
-from gbvms.orgs.models import Agency, Membership
+from gbvms.orgs.models import Agency, AgencyKind, Membership
 
 
 @dataclass
@@ -96,25 +100,50 @@ def _owner_and_workers(actor: Any, commune: AdminUnit) -> tuple[Agency, list[Any
     return fallback.agency, []
 
 
+# The intake channel a role or an agency implies (the default of the intake page and API).
+ROLE_CHANNELS = {"hotline_operator": Channel.HOTLINE}
+AGENCY_CHANNELS = {
+    AgencyKind.POLICE: Channel.POLICE,
+    AgencyKind.HEALTH: Channel.HEALTH_FACILITY,
+    AgencyKind.EDUCATION: Channel.SCHOOL,
+}
+
+
+def intake_channel_default(actor: Any) -> str:
+    """The channel of the actor's intake memberships when they all imply the same one: a
+    hotline operator's intake is a hotline intake; a police officer's, the police. Else ''."""
+    memberships = Membership.objects.filter(
+        user=actor, is_active=True, role__in=roles_with("cases.intake")
+    ).select_related("agency")
+    channels = {
+        ROLE_CHANNELS.get(m.role) or AGENCY_CHANNELS.get(m.agency.kind, "") for m in memberships
+    }
+    return channels.pop() if len(channels) == 1 else ""
+
+
 def _survivor(data: SurvivorData) -> Survivor:
+    phone = phones.normalise_field(data.phone, "phone")  # the index sees one form of a number
     survivor = Survivor(
         full_name=data.full_name.strip(),
-        phone=data.phone.strip(),
+        phone=phone,
         birth_year=data.birth_year,
         sex=data.sex,
         name_index=blind_index(data.full_name, kind="name"),
-        phone_index=blind_index(data.phone, kind="phone"),
+        phone_index=blind_index(phone, kind="phone"),
     )
     survivor.full_clean()
     survivor.save()
     return survivor
 
 
-def _check_dates(detected_at: datetime.datetime, incident: IncidentData | None) -> None:
-    if detected_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"detected_at": _("Thời điểm phát hiện không thể ở tương lai.")})
-    if incident and incident.occurred_on and incident.occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": _("Ngày xảy ra không thể ở tương lai.")})
+def _check_dates(
+    detected_at: datetime.datetime, incident: IncidentData | None, birth_year: int | None
+) -> None:
+    timecheck.check_detection(detected_at, birth_year=birth_year)
+    if incident and incident.occurred_on:
+        timecheck.check_incident_day(
+            incident.occurred_on, detected_at=detected_at, birth_year=birth_year
+        )
 
 
 @transaction.atomic
@@ -122,7 +151,7 @@ def case_open(
     *,
     actor: Any,
     survivor: SurvivorData,
-    channel: str,
+    channel: str = "",
     commune: AdminUnit,
     detected_at: datetime.datetime,
     incident: IncidentData | None = None,
@@ -130,12 +159,18 @@ def case_open(
     safe_contact: str = "",
     request: HttpRequest | None = None,
 ) -> Opened:
-    """Open a case (quick intake). The caller needs cases.intake over the commune."""
+    """Open a case (quick intake). The caller needs cases.intake over the commune. Without a
+    channel, the actor's (``intake_channel_default``: a hotline operator's is the hotline)."""
+    channel = channel or intake_channel_default(actor)
+    if not channel:
+        raise ValidationError(
+            {"channel": ValidationError(_("Hãy chọn kênh tiếp nhận."), code="required")}
+        )
     if commune.level != "commune" or not commune.is_current:
         raise ValidationError({"commune_code": _("Hãy chọn một xã, phường, đặc khu hiện hành.")})
     if not scoping.has_permission(actor, "cases.intake", commune.path):
         raise ValidationError({"commune_code": _("Xã này nằm ngoài phạm vi tiếp nhận của bạn.")})
-    _check_dates(detected_at, incident)
+    _check_dates(detected_at, incident, survivor.birth_year)
     agency, workers = _owner_and_workers(actor, commune)
     person = _survivor(survivor)
     case = Case(
@@ -206,15 +241,53 @@ def _incident_save(case: Case, incident: Incident, data: IncidentData, survivor:
         else []
     )
     if data.occurred_on:
+        timecheck.check_incident_day(
+            data.occurred_on, detected_at=case.detected_at, birth_year=survivor.birth_year
+        )
         days = (incident.reported_on - data.occurred_on).days
         if days < 0:
             raise ValidationError({"occurred_on": _("Ngày xảy ra sau ngày trình báo.")})
         incident.reporting_bucket = classification.reporting_bucket(days)
     incident.full_clean()
     incident.save()
-    incident.perpetrators.all().delete()
+    _perpetrators_sync(incident, data.relationships)
+
+
+def _described(person: Perpetrator, handled: set[int]) -> bool:
+    """Whether a perpetrator carries more than the classifier's relationship."""
+    return bool(
+        person.age_group
+        or person.occupation
+        or person.previous_incidents
+        or person.sex not in {"", Sex.UNKNOWN}
+        or person.pk in handled
+    )
+
+
+def _perpetrators_sync(incident: Incident, relationships: list[str]) -> None:
+    """The classifier's relationships, applied in place: a perpetrator of a listed relationship
+    stays as it is; one whose relationship is no longer listed takes a newly listed one (the
+    same person, corrected), keeping its sex, age group, occupation, history and interventions;
+    a bare one left over goes; a described one is never dropped."""
+    wanted = list(dict.fromkeys(relationships))
+    if not wanted:
+        return  # no answer about relationships: nothing to change
+    existing = list(incident.perpetrators.order_by("pk"))
+    handled = set(
+        incident.case.interventions.filter(perpetrator__isnull=False).values_list(
+            "perpetrator_id", flat=True
+        )
+    )
+    kept = {p.relationship for p in existing if p.relationship in wanted}
+    missing = [r for r in wanted if r not in kept]
+    for person in [p for p in existing if p.relationship not in wanted]:
+        if missing:
+            person.relationship = missing.pop(0)
+            person.save(update_fields=["relationship"])
+        elif not _described(person, handled):
+            person.delete()
     Perpetrator.objects.bulk_create(
-        [Perpetrator(incident=incident, relationship=r) for r in data.relationships]
+        [Perpetrator(incident=incident, relationship=r, sex=Sex.UNKNOWN) for r in missing]
     )
 
 
@@ -225,7 +298,7 @@ def incident_classify(
     """Store the wizard's answers and the derived type and context on the case's incident."""
     incident = case.incidents.first() or Incident(case=case, unit=case.unit)
     _incident_save(case, incident, data, case.survivor)
-    Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    case_touch(case)
     log_case(
         "cases.incident.classified",
         actor=actor,
@@ -247,12 +320,20 @@ def consent_give(
     provider_ids: list[int] | None = None,
     exception_reason: str = "",
     approved_by: Any = None,
+    expires_at: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Consent:
     """Consent per purpose. A child under 16 cannot consent alone: a guardian does, or a recorded
-    best-interest exception; a life-threatening exception needs a reason and a supervisor."""
-    if kind != ConsentKind.SHARING and provider_ids:
-        raise ValidationError({"provider_ids": _("Chỉ đồng ý chia sẻ mới gắn với cơ sở cụ thể.")})
+    best-interest exception; a life-threatening exception needs a reason and a supervisor. A
+    sharing consent names at least one service and one provider, each serving the case's
+    commune (the same rule for the form and the API). ``expires_at``: blank until withdrawn."""
+    _check_consent_scope(case, kind, service_types or [], provider_ids or [])
+    if expires_at is not None and timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(
+            {"expires_at": _("Thời điểm hết hiệu lực phải ở tương lai.")}, code="expired"
+        )
     _check_consent_giver(case, given_by, exception_reason, approved_by)
     consent = Consent(
         case=case,
@@ -263,9 +344,11 @@ def consent_give(
         exception_reason=exception_reason.strip(),
         approved_by=approved_by,
         recorded_by=actor,
+        expires_at=expires_at,
     )
     consent.full_clean()
     consent.save()
+    case_touch(case)
     log_case(
         "cases.consent.given",
         actor=actor,
@@ -277,6 +360,26 @@ def consent_give(
 
 
 CONSENT_ALONE_AGE = 16
+
+
+def _check_consent_scope(
+    case: Case, kind: str, service_types: list[str], provider_ids: list[int]
+) -> None:
+    from gbvms.referrals.services_directory import providers_serving
+
+    errors: dict[str, str] = {}
+    if set(service_types) - set(ServiceCode.values):
+        errors["service_types"] = _("Loại dịch vụ không hợp lệ.")
+    elif kind == ConsentKind.SHARING and not service_types:
+        errors["service_types"] = _("Đồng ý chia sẻ phải nêu ít nhất một loại dịch vụ.")
+    if kind != ConsentKind.SHARING and provider_ids:
+        errors["provider_ids"] = _("Chỉ đồng ý chia sẻ mới gắn với cơ sở cụ thể.")
+    elif kind == ConsentKind.SHARING and not provider_ids:
+        errors["provider_ids"] = _("Đồng ý chia sẻ phải nêu ít nhất một cơ sở.")
+    elif set(provider_ids) - {p.pk for p in providers_serving(case.unit)}:
+        errors["provider_ids"] = _("Chỉ chọn được cơ sở trong danh bạ phục vụ xã của vụ việc.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_consent_giver(case: Case, given_by: str, reason: str, approved_by: Any) -> None:
@@ -302,12 +405,15 @@ def consent_withdraw(
 ) -> Consent:
     """Withdrawal takes effect for future sharing; the record stays, with who and when."""
     now = timezone.now()
-    updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
-        withdrawn_at=now, withdrawn_by=actor
+    updated = (
+        Consent.objects.unscoped()
+        .filter(pk=consent.pk, withdrawn_at__isnull=True)
+        .update(withdrawn_at=now, withdrawn_by=actor)
     )
     if not updated:
         raise ValidationError(_("Sự đồng ý này đã được rút trước đó."), code="already_withdrawn")
     consent.refresh_from_db()
+    case_touch(consent.case)
     log_case(
         "cases.consent.withdrawn",
         actor=actor,
@@ -315,6 +421,9 @@ def consent_withdraw(
         request=request,
         changes={"consent": [consent.pk, None]},
     )
+    from gbvms.referrals.access import access_end_for_case
+
+    access_end_for_case(case=consent.case, actor=actor, request=request)  # and past sharing
     return consent
 
 
@@ -352,6 +461,7 @@ def incident_legal_set(
     incident.context_flags = sorted(set(context_flags))
     incident.full_clean()
     incident.save()
+    case_touch(case)
     log_case(
         "cases.incident.legal_set",
         actor=actor,
@@ -369,7 +479,7 @@ def report_record(
     form03: dict[str, str] | None = None, request: HttpRequest | None = None,
 ) -> Report:  # fmt: skip
     """How the report was received; non-commune receivers must notify the commune chairman."""
-    report = Report.objects.filter(case=case).first() or Report(case=case)
+    report = Report.objects.unscoped().filter(case=case).first() or Report(case=case)
     report.received_by, report.channel, report.received_at = received_by, channel, received_at
     report.chair_notified_at = chair_notified_at
     report.form03 = {k: v[:1000] for k, v in (form03 or {}).items()}
@@ -377,6 +487,7 @@ def report_record(
         raise ValidationError({"chair_notified_at": _("Không thể trước thời điểm tiếp nhận.")})
     report.full_clean()
     report.save()
+    case_touch(case)
     log_case(
         "cases.report.recorded",
         actor=actor,
@@ -392,7 +503,7 @@ AGE_GROUPS = ["0-11", "12-17", "18-25", "26-40", "41-60", "61+", "unknown"]
 
 @transaction.atomic
 def perpetrator_add(
-    *, actor: Any, case: Case, relationship: str, sex: str = "male", age_group: str = "",
+    *, actor: Any, case: Case, relationship: str, sex: str, age_group: str = "",
     occupation: str = "", previous_incidents: bool = False, request: HttpRequest | None = None,
 ) -> Perpetrator:  # fmt: skip
     """Add a perpetrator (any number) to the case's incident; no name is recorded."""
@@ -410,6 +521,7 @@ def perpetrator_add(
                          previous_incidents=previous_incidents)  # fmt: skip
     person.full_clean()
     person.save()
+    case_touch(case)
     log_case("cases.perpetrator.added", actor=actor, case=case, request=request,
              changes={"relationship": [None, relationship]})  # fmt: skip
     return person

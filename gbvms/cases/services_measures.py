@@ -13,7 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gbvms.cases import timecheck
 from gbvms.cases.audit import log_case
+from gbvms.cases.changes import case_touch
 from gbvms.cases.models import (
     Case,
     Decision,
@@ -67,13 +69,16 @@ def measure_request(
                                    "hoặc người giám hộ.")},
             code="consent",
         )  # fmt: skip
+    requested_at = requested_at or timezone.now()
+    timecheck.check_after_detection(case, requested_at, "requested_at")
     measure = ProtectiveMeasure(
         case=case, type=type, requester=requester, survivor_consent=survivor_consent,
-        danger_to_life=danger_to_life, requested_at=requested_at or timezone.now(),
+        danger_to_life=danger_to_life, requested_at=requested_at,
         recorded_by=actor,
     )  # fmt: skip
     measure.full_clean()
     measure.save()
+    case_touch(case)
     log_case(
         "cases.measure.requested",
         actor=actor,
@@ -101,6 +106,8 @@ def measure_decide(
         raise ValidationError(_("Đề nghị này đã có quyết định."), code="decided")
     if not grant and len(refusal_reason.strip()) < 5:
         raise ValidationError({"refusal_reason": _("Từ chối phải có lý do bằng văn bản.")})
+    if grant and starts_at is not None:
+        timecheck.check_after_detection(measure.case, starts_at, "starts_at", future=True)
     limit = measure.type.max_duration_days
     if grant and limit is not None:
         if starts_at is None or ends_at is None:
@@ -114,6 +121,7 @@ def measure_decide(
     measure.refusal_reason = refusal_reason.strip()
     measure.full_clean()
     measure.save()
+    case_touch(measure.case)
     log_case(f"cases.measure.{measure.decision}", actor=actor, case=measure.case, request=request,
          changes={"type": [None, measure.type.code]})  # fmt: skip
     return measure
@@ -137,12 +145,12 @@ def intervention_record(
     *, actor: Any, case: Case, kind: str, done_on: datetime.date, outcome: str = "",
     perpetrator: Perpetrator | None = None, request: HttpRequest | None = None,
 ) -> Intervention:  # fmt: skip
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("Ngày thực hiện không thể ở tương lai.")})
+    timecheck.check_after_detection(case, done_on, "done_on")
     item = Intervention(case=case, kind=kind, done_on=done_on, outcome=outcome.strip(),
                         perpetrator=perpetrator, recorded_by=actor)  # fmt: skip
     item.full_clean()
     item.save()
+    case_touch(case)
     log_case(
         "cases.intervention.recorded",
         actor=actor,
@@ -196,10 +204,10 @@ def child_step_record(
     field = {"emergency": "child_emergency_at", "plan": "child_plan_approved_at"}.get(step)
     if field is None or child_timeline(case) is None:
         raise ValidationError(_("Chỉ áp dụng cho vụ việc trẻ em."), code="not_child")
-    if at > timezone.now() + datetime.timedelta(minutes=5) or at < case.detected_at:
-        raise ValidationError({"at": _("Thời điểm không hợp lệ.")})
-    Case.objects.filter(pk=case.pk).update(**{field: at})
+    timecheck.check_after_detection(case, at, "at")
+    Case.objects.unscoped().filter(pk=case.pk).update(**{field: at})
     setattr(case, field, at)
+    case_touch(case)
     log_case(
         f"cases.child.{step}",
         actor=actor,

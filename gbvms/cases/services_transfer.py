@@ -6,13 +6,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gbvms.cases.audit import log_case
+from gbvms.cases.changes import case_touch
 from gbvms.cases.models import Case, CaseAssignment, CaseTransfer, TransferStatus
 from gbvms.cases.services_care import notify
+from gbvms.core import scoping
 from gbvms.geo.models import AdminUnit, Level
 from gbvms.orgs.models import Agency, Membership
 
@@ -78,12 +81,13 @@ def transfer_request(
         raise ValidationError(
             {"to_agency": _("Cơ quan này chưa có cán bộ quản lý trường hợp.")}, code="no_receiver"
         )
-    if CaseTransfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
+    if CaseTransfer.objects.unscoped().filter(case=case, status=TransferStatus.PENDING).exists():
         raise ValidationError(_("Vụ việc đang chờ chuyển giao."), code="pending")
     transfer = CaseTransfer(case=case, from_agency=case.owning_agency, to_agency=to_agency,
                             reason=reason.strip(), requested_by=actor)  # fmt: skip
     transfer.full_clean()
     transfer.save()
+    case_touch(case)
     notify(receivers_of(to_agency), "transfer_requested", case)
     log_case(
         "cases.transfer.requested",
@@ -108,7 +112,8 @@ def transfer_decide(
         raise ValidationError({"decline_reason": _("Hãy ghi lý do từ chối.")}, code="reason")
     new_commune = _new_commune(transfer, commune_code) if accept else None
     status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
-    updated = CaseTransfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
+    pending = CaseTransfer.objects.unscoped().filter(pk=transfer.pk, status=TransferStatus.PENDING)
+    updated = pending.update(
         status=status, decided_by=actor, decided_at=timezone.now(),
         decline_reason=decline_reason.strip(),
     )  # fmt: skip
@@ -118,9 +123,10 @@ def transfer_decide(
     case = transfer.case
     if accept:
         moved = {"unit": new_commune} if new_commune else {}
-        Case.objects.filter(pk=case.pk).update(owning_agency=transfer.to_agency, **moved)
-        CaseAssignment.objects.filter(case=case).update(is_active=False)
-        CaseAssignment.objects.update_or_create(case=case, user=actor,
+        case_touch(case)
+        Case.objects.unscoped().filter(pk=case.pk).update(owning_agency=transfer.to_agency, **moved)
+        CaseAssignment.objects.unscoped().filter(case=case).update(is_active=False)
+        CaseAssignment.objects.unscoped().update_or_create(case=case, user=actor,
                                                 defaults={"is_active": True})  # fmt: skip
     notify([transfer.requested_by], f"transfer_{status}", case)
     log_case(
@@ -128,17 +134,29 @@ def transfer_decide(
         actor=actor,
         case=case,
         request=request,
-        reason=decline_reason[:500],
         changes={"commune": [case.unit.code, new_commune.code]} if new_commune else None,
     )
     return transfer
 
 
+def _receiving_agencies(user: Any) -> Any:
+    return Membership.objects.filter(user=user, role__in=RECEIVING_ROLES, is_active=True).values(
+        "agency_id"
+    )
+
+
+def transfer_need_to_know(user: Any, permission: str) -> Q | None:
+    """The receiving side of the transfer rule (the sending side is the case's own rule): the
+    case workers and supervisors of the agency a case is offered to see the transfer."""
+    if permission not in {"cases.view", "cases.edit"} or not scoping.grants(user, permission):
+        return None
+    return Q(to_agency__in=_receiving_agencies(user))
+
+
 def transfers_inbox(user: Any) -> Any:
     """Pending transfers to the agencies where the user receives cases."""
-    agencies = Membership.objects.filter(
-        user=user, role__in=RECEIVING_ROLES, is_active=True
-    ).values("agency_id")
-    return CaseTransfer.objects.filter(
-        to_agency__in=agencies, status=TransferStatus.PENDING
-    ).select_related("case", "case__unit", "from_agency")
+    return (
+        CaseTransfer.objects.for_user(user, "cases.edit")
+        .filter(to_agency__in=_receiving_agencies(user), status=TransferStatus.PENDING)
+        .select_related("case", "case__unit", "from_agency")
+    )

@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gbvms.cases import classification, selectors, services
+from gbvms.cases import changes, classification, selectors, services
 from gbvms.cases.export import case_document
 from gbvms.cases.forms import (
     CaseFilterForm,
@@ -54,20 +55,58 @@ def _open(actor: Any, request: HttpRequest, data: dict[str, Any]) -> services.Op
     )
 
 
+INTAKE_DONE = "cases.intake_done"  # session key: what the last intakes opened, by submission
+INTAKE_DONE_KEPT = 20
+
+
+def _remember(request: HttpRequest, submission: str, opened: services.Opened) -> None:
+    done = request.session.get(INTAKE_DONE, {})
+    done[submission] = {
+        "code": opened.case.code,
+        "unit": str(opened.case.unit),
+        "owning_agency": str(opened.case.owning_agency),
+        "visible_codes": opened.duplicates.visible_codes,
+        "hidden_count": opened.duplicates.hidden_count,
+    }
+    request.session[INTAKE_DONE] = dict(list(done.items())[-INTAKE_DONE_KEPT:])
+    request.session["cases.intake_last"] = submission
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_intake(request: HttpRequest) -> HttpResponse:
+    """Post, then redirect: a reload shows the result again and never opens a second case;
+    a second POST of the same form (back button, double click) opens none either."""
     _require(request, "cases.intake")
     form = QuickIntakeForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
+        submission = str(form.cleaned_data.pop("submission") or "")
+        if submission and submission in request.session.get(INTAKE_DONE, {}):
+            request.session["cases.intake_last"] = submission
+            return redirect("cases:intake_done")
         try:
             opened = _open(request.user, request, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            context = {"case": opened.case, "duplicates": opened.duplicates}
-            return render(request, "cases/intake_done.html", context)
+            _remember(request, submission or opened.case.code, opened)
+            return redirect("cases:intake_done")
     return render(request, "cases/intake.html", {"form": form})
+
+
+@login_required
+@require_GET
+def case_intake_done(request: HttpRequest) -> HttpResponse:
+    """What the last intake opened (its code, and possible duplicates), from the session."""
+    _require(request, "cases.intake")
+    done = request.session.get(INTAKE_DONE, {}).get(request.session.get("cases.intake_last"))
+    if done is None:
+        return redirect("cases:intake")
+    context = {
+        "case": done,
+        "duplicates": selectors.Duplicates(done["visible_codes"], done["hidden_count"]),
+    }
+    return render(request, "cases/intake_done.html", context)
 
 
 @login_required
@@ -152,6 +191,8 @@ def case_classify(request: HttpRequest, code: str) -> HttpResponse:
         "type_label": dict(GBV_TYPE_CHOICES).get(gbv_type or ""),
         "save_form": save_form,
         "answered": [(q, answers[q.code]) for q in classification.QUESTIONS if q.code in answers],
+        # the version the wizard was started at, carried from step to step
+        "read_version": changes.parse_version(request.POST.get("case_version")),
     }
     template = "cases/classify.html#wizard" if request.htmx else "cases/classify.html"
     return render(request, template, context)
@@ -162,19 +203,9 @@ def _classify_save(
 ) -> HttpResponse | None:
     data = form.cleaned_data
     try:
-        services.incident_classify(
-            actor=request.user,
-            case=case,
-            data=services.IncidentData(
-                occurred_on=data["occurred_on"],
-                answers=answers,
-                relationships=data["relationships"],
-                exchange=data["exchange"],
-                abduction=data["abduction"],
-                harmful_traditional_practice=data["harmful_traditional_practice"],
-            ),
-            request=request,
-        )
+        with transaction.atomic():  # refused when the case changed since the wizard began
+            changes.case_claim(case, changes.parse_version(request.POST.get("case_version")))
+            _classify_store(request, case, answers, data)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None
@@ -184,3 +215,21 @@ def _classify_save(
         response = HttpResponse(status=204)
         response["HX-Redirect"] = f"/cases/{case.code}/"
     return response
+
+
+def _classify_store(
+    request: HttpRequest, case: Any, answers: dict[str, bool], data: dict[str, Any]
+) -> None:
+    services.incident_classify(
+        actor=request.user,
+        case=case,
+        data=services.IncidentData(
+            occurred_on=data["occurred_on"],
+            answers=answers,
+            relationships=data["relationships"],
+            exchange=data["exchange"],
+            abduction=data["abduction"],
+            harmful_traditional_practice=data["harmful_traditional_practice"],
+        ),
+        request=request,
+    )

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,23 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gbvms.cases import selectors, services_care, services_measures
+from gbvms.cases import changes, selectors, services_care, services_measures
 from gbvms.cases.actions import ACTIONS, SLOTS
 from gbvms.cases.forms_actions import BreakGlassForm, MeasureDecideForm
 from gbvms.cases.models import Case, FollowUp
 from gbvms.cases.services_care import notify
 from gbvms.core import scoping
 from gbvms.core.forms_util import add_service_errors, submit
-from gbvms.core.models import AccessLog
+from gbvms.core.selectors import case_timeline
 
 
 def case_page_context(case: Case) -> dict[str, Any]:
     """Everything the case page shows (the page and a failed POST both render it)."""
-    timeline = (
-        AccessLog.objects.filter(object_id=case.code)
-        .exclude(action__in=["cases.case.viewed", "cases.case.opened"])
-        .order_by("at", "id")
-    )
+    timeline = case_timeline(case.code)  # the same rows the audit API gives its workers
     return {
         "case": case,
         "incidents": case.incidents.prefetch_related("perpetrators"),
@@ -57,7 +52,17 @@ def case_page_context(case: Case) -> dict[str, Any]:
         "report": getattr(case, "report", None),
         "slots": slots(case),
         "decide_form": MeasureDecideForm(),
+        "closure": closure_shown(case),
     }
+
+
+def closure_shown(case: Case) -> dict[str, Any] | None:
+    """When and why a closed case was closed (None while it is not closed)."""
+    closure = changes.case_closure(case)
+    if closure is not None:
+        reason = closure["reason"]
+        closure["label"] = services_care.CLOSURE_REASONS.get(reason, reason) or "—"
+    return closure
 
 
 def slots(case: Case, bound: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -108,12 +113,14 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
     with transaction.atomic():
         # lock the case at the version the form was loaded with: of two concurrent saves from
         # the same version the database lets one through; the other then sees the new version
-        changes = changes_since_form(request, case) if not _claim(request, case) else None
-        if changes is not None:
+        refused = _claim(request, case, required=action.edit)
+        if refused is not None:
             form.is_valid()  # keep what was typed; nothing is saved
-            form.add_error(None, _("Vụ việc vừa được người khác cập nhật; chưa lưu gì. Xem các "
-                                   "thay đổi bên dưới rồi gửi lại."))  # fmt: skip
-            return _page_with(request, case, name, form, {"stale_changes": changes}, 409)
+            form.add_error(None, refused.messages[0])
+            if refused.code != changes.STALE:  # no version posted
+                return _page_with(request, case, name, form, {}, 400)
+            stale = {"stale_changes": changes_since_form(request, case)}
+            return _page_with(request, case, name, form, stale, 409)
         saved = submit(form, action.service, actor=request.user, request=request, **on)
         if saved is None:
             transaction.set_rollback(True)  # the claimed version too
@@ -123,14 +130,19 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
     return _page_with(request, case, name, form, {}, 400)
 
 
-def _claim(request: HttpRequest, case: Case) -> bool:
-    """Write-lock the case row if it is still at the version the form carries (an UPDATE that
-    changes nothing: a row lock on PostgreSQL, the write lock on SQLite, held to the end of the
-    transaction, in which the service bumps the version). No version posted: nothing to check."""
-    posted = request.POST.get("case_version", "")
-    if not posted.isdigit():
-        return True
-    return bool(Case.objects.filter(pk=case.pk, version=int(posted)).update(version=F("version")))
+def _claim(request: HttpRequest, case: Case, *, required: bool) -> ValidationError | None:
+    """Write-lock the case row if it is still at the version the form carries (held to the
+    end of the transaction, in which the service bumps the version); the refusal otherwise.
+    An edit of existing state (``required``) that does not carry its version is refused too;
+    an addition without one is not checked."""
+    version = changes.parse_version(request.POST.get("case_version") or request.POST.get("version"))
+    if version is None and not required:
+        return None
+    try:
+        changes.case_claim(case, version)
+    except ValidationError as exc:
+        return exc
+    return None
 
 
 def _page_with(
@@ -153,14 +165,14 @@ def changes_since_form(request: HttpRequest, case: Case) -> list[Any]:
     with; when the case changed since (``_claim`` failed), the entries written since the form
     was loaded (who did what, when) tell the second writer what changed; nothing is saved."""
     since = request.POST.get("loaded_at", "")
-    entries = AccessLog.objects.filter(object_id=case.code).exclude(
-        action__in=["cases.case.viewed", "cases.case.opened"]
+    when = (
+        datetime.datetime.fromtimestamp(int(since), tz=datetime.UTC)
+        if since.isdigit() and len(since) < 12
+        else None
     )
-    if since.isdigit():
-        entries = entries.filter(
-            at__gt=datetime.datetime.fromtimestamp(int(since), tz=datetime.UTC)
-        )
-    return list(entries.order_by("at", "id")[:20])
+    posted = changes.parse_version(request.POST.get("case_version") or request.POST.get("version"))
+    behind = changes.current_version(case) - posted if posted else None
+    return changes.case_changes_since(case, since=when, versions_behind=behind)
 
 
 @login_required
@@ -171,9 +183,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     visible = selectors.case_list(user=request.user).values("pk")
     items = (
-        FollowUp.objects.filter(
-            case__in=visible, done_at__isnull=True, due_on__lt=timezone.localdate()
-        )
+        FollowUp.objects.unscoped()
+        .filter(case__in=visible, done_at__isnull=True, due_on__lt=timezone.localdate())
         .select_related("case", "case__unit")
         .order_by("due_on", "id")[:500]
     )

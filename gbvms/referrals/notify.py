@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from gbvms.cases.models import NOTIFICATION_LABELS, Notification
@@ -37,6 +38,8 @@ def sms_backend() -> Any:
 
 
 def notify(users: list[Any], kind: str, code: str, link: str) -> int:
+    """In-app notices now (in the caller's transaction); e-mail and SMS once it commits, so
+    a change that rolls back tells nobody, and nobody is told before it is true."""
     unique = [u for u in {u.pk: u for u in users}.values() if u.is_active]
     Notification.objects.bulk_create(
         [Notification(user=u, kind=kind, case_code=code, link=link[:200]) for u in unique]
@@ -44,16 +47,20 @@ def notify(users: list[Any], kind: str, code: str, link: str) -> int:
     label = str(NOTIFICATION_LABELS.get(kind, kind))
     text = f"[GBVMS] {label}: {code} {settings.SITE_URL}{link}"
     emails = [u.email for u in unique if u.email]
+    phones = [u.phone for u in unique if u.phone]
+    transaction.on_commit(lambda: _send(f"[GBVMS] {label}: {code}", text, emails, phones))
+    return len(unique)
+
+
+def _send(subject: str, text: str, emails: list[str], phones: list[str]) -> None:
     if emails:
         send_mail(
-            subject=f"[GBVMS] {label}: {code}",
-            message=text,
-            from_email=None,
-            recipient_list=emails,
+            subject=subject, message=text, from_email=None, recipient_list=emails,
             fail_silently=True,
-        )
+        )  # fmt: skip
     backend = sms_backend()
-    for user in unique:
-        if user.phone:
-            backend.send(user.phone, text)
-    return len(unique)
+    for phone in phones:
+        try:
+            backend.send(phone, text)
+        except Exception:  # one failed SMS must not stop the others (the change is saved)
+            log.exception("SMS to …%s failed", phone[-3:])

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from gbvms.cases import services_care
 from gbvms.cases.audit import log_case
-from gbvms.cases.models import Case, ConsentKind
+from gbvms.cases.changes import case_touch
+from gbvms.cases.models import Case, ConsentKind, Status
 from gbvms.core.roles import ROLES
 from gbvms.orgs.models import Membership
+from gbvms.referrals import access
 from gbvms.referrals.models import (
     Referral,
     ReferralStatus,
@@ -47,13 +49,21 @@ NEED_OF_SERVICE = {
 }
 
 
+def covering_consents(case: Case, provider: ServiceProvider, services: list[str]) -> list[Any]:
+    """The sharing consents in force (not withdrawn, not expired) that name this provider and
+    every service (a guardian's or a recorded exception counts the same way)."""
+    now = timezone.now()
+    return [
+        consent
+        for consent in case.consents.filter(kind=ConsentKind.SHARING, withdrawn_at__isnull=True)
+        if provider.pk in consent.provider_ids
+        and set(services) <= set(consent.service_types)
+        and (consent.expires_at is None or consent.expires_at > now)
+    ]
+
+
 def consent_covers(case: Case, provider: ServiceProvider, services: list[str]) -> bool:
-    """A sharing consent in force that names this provider and every service (a guardian's or
-    a recorded exception counts the same way)."""
-    for consent in case.consents.filter(kind=ConsentKind.SHARING, withdrawn_at__isnull=True):
-        if provider.pk in consent.provider_ids and set(services) <= set(consent.service_types):
-            return True
-    return False
+    return bool(covering_consents(case, provider, services))
 
 
 def receivers(provider: ServiceProvider) -> list[Any]:
@@ -109,7 +119,8 @@ def referral_send(
         errors["provider"] = _("Cơ sở này không còn hoạt động.")
     if errors:
         raise ValidationError(errors)
-    if not consent_covers(case, provider, services):
+    consents = covering_consents(case, provider, services)
+    if not consents:
         raise ValidationError(
             _("Chưa có sự đồng ý chia sẻ thông tin với cơ sở này cho các dịch vụ đã chọn."),
             code="consent_required",
@@ -126,6 +137,7 @@ def referral_send(
         sent_at=now,
         respond_by=now + datetime.timedelta(hours=settings.REFERRAL_RESPONSE_HOURS[urgency]),
     )
+    case_touch(case)  # refused on a closed case
     for service in services:
         case.needs.filter(kind=NEED_OF_SERVICE[service]).update(status="referred")
     log_case(
@@ -139,6 +151,7 @@ def referral_send(
             "urgency": [None, urgency],
         },
     )
+    access.access_grant(actor=actor, referral=referral, consents=consents, request=request)
     notify(receivers(provider), "referral_received", case.code, _link(referral))
     return referral
 
@@ -165,6 +178,11 @@ def _decide(referral: Referral, actor: Any, from_status: str, **changes: Any) ->
 def referral_accept(
     *, actor: Any, referral: Referral, request: HttpRequest | None = None
 ) -> Referral:
+    if not access.referral_identity_visible(referral):
+        raise ValidationError(
+            _("Không thể nhận: quyền xem thông tin qua chuyển gửi này đã kết thúc."),
+            code="access_ended",
+        )
     _decide(
         referral,
         actor,
@@ -195,17 +213,19 @@ def referral_decline(
         decided_by=actor,
         suggested_provider=suggestion,
     )
-    for service in referral.services:
-        referral.case.needs.filter(kind=NEED_OF_SERVICE[service], status="referred").update(
-            status="planned"
-        )
+    if referral.case.status != Status.CLOSED:  # a closed case keeps its needs as closed
+        case_touch(referral.case)
+        for service in referral.services:
+            referral.case.needs.filter(kind=NEED_OF_SERVICE[service], status="referred").update(
+                status="planned"
+            )
     log_case(
         "referrals.referral.declined",
         actor=actor,
         case=referral.case,
         request=request,
-        reason=reason[:500],
     )
+    access.access_end_referral(referral=referral, actor=actor, request=request)
     notify([referral.sent_by], "referral_declined", referral.case.code, _link(referral))
     return referral
 
@@ -253,26 +273,37 @@ def referral_revoke(
         raise ValidationError(_("Chuyển gửi này không còn ở trạng thái đó."), code="state")
     referral.refresh_from_db()
     log_case("referrals.referral.revoked", actor=actor, case=referral.case, request=request)
+    access.access_end_referral(referral=referral, actor=actor, request=request)
     notify(receivers(referral.provider), "referral_revoked", referral.case.code, _link(referral))
     return referral
 
 
 def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Referrals not answered by their deadline: the sender's supervisors and the receiving
-    provider's managers are told, once."""
+    provider's managers are told, once, even when two runs overlap (each referral is claimed
+    by a conditional update before anyone is told)."""
     now = now or timezone.now()
-    overdue = (
-        Referral.objects.unscoped()
-        .filter(status=ReferralStatus.SENT, respond_by__lt=now, escalated_at__isnull=True)
-        .select_related("case", "case__unit", "provider")
+    overdue = Referral.objects.unscoped().filter(
+        status=ReferralStatus.SENT, respond_by__lt=now, escalated_at__isnull=True
     )
-    count = 0
-    for referral in overdue:
-        people = services_care.case_supervisors(referral.case) + managers(referral.provider)
-        notify(people, "referral_overdue", referral.case.code, _link(referral))
-        Referral.objects.unscoped().filter(pk=referral.pk).update(escalated_at=now)
-        count += 1
-    return count
+    return sum(_escalate(pk, now) for pk in list(overdue.values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def _escalate(pk: int, now: datetime.datetime) -> int:
+    claimed = (
+        Referral.objects.unscoped()
+        .filter(pk=pk, status=ReferralStatus.SENT, escalated_at__isnull=True)
+        .update(escalated_at=now)
+    )
+    if not claimed:  # another run escalated it (or it was answered) in the meantime
+        return 0
+    referral = (
+        Referral.objects.unscoped().select_related("case", "case__unit", "provider").get(pk=pk)
+    )
+    people = services_care.case_supervisors(referral.case) + managers(referral.provider)
+    notify(people, "referral_overdue", referral.case.code, _link(referral))
+    return 1
 
 
 # ------------------------------------------------------------------------------------ figures

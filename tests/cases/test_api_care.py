@@ -1,7 +1,7 @@
 import pytest
 
 from gbvms.cases.models import FollowUp, ServiceRecord
-from tests.cases.test_api_cases import open_case
+from tests.cases.test_api_cases import if_match, open_case
 
 
 @pytest.mark.django_db
@@ -29,19 +29,22 @@ class TestCareApi:
         )  # fmt: skip
         assert created.status_code == 201
         item = created.json()["id"]
-        done = client.post(f"/api/v1/cases/{code}/follow-ups/{item}/done")
+        done = client.post(f"/api/v1/cases/{code}/follow-ups/{item}/done", **if_match(code))
         assert done.status_code == 200
         assert done.json()["done_at"] is not None
-        assert client.post(f"/api/v1/cases/{code}/follow-ups/{item}/done").status_code == 422
+        again = client.post(f"/api/v1/cases/{code}/follow-ups/{item}/done", **if_match(code))
+        assert again.status_code == 422
 
     def test_risk(self, personas, as_user):
         client = as_user(personas["worker_a"])
         code = open_case(client)
         response = client.post(
             f"/api/v1/cases/{code}/risk", {"answers": {"weapon": True, "strangulation": True}},
-            content_type="application/json",
+            content_type="application/json", **if_match(code),
         )  # fmt: skip
-        assert response.json() == {"score": 6, "level": "extreme", "safety_plan_required": True}
+        body = response.json()
+        assert body.pop("unanswered")  # the other factors were not asked
+        assert body == {"score": 6, "level": "extreme", "safety_plan_required": True}
 
     def test_other_commune_is_404_and_nothing_saved(self, personas, as_user, agencies):
         code = open_case(as_user(personas["worker_a"]))
@@ -57,8 +60,8 @@ class TestCareApi:
             f"/api/v1/cases/{code}/follow-ups", {"due_on": "2026-03-09"},
             content_type="application/json",
         ).status_code == 404  # fmt: skip
-        assert not ServiceRecord.objects.exists()
-        assert not FollowUp.objects.exists()
+        assert not ServiceRecord.objects.unscoped().exists()
+        assert not FollowUp.objects.unscoped().exists()
 
 
 @pytest.mark.django_db
@@ -69,7 +72,7 @@ def test_incident_classification_over_the_api(personas, as_user):
         f"/api/v1/cases/{code}/incident",
         {"occurred_on": "2026-02-01", "answers": {"rape": False, "sexual_assault": True},
          "perpetrator_relationships": ["former_partner"]},
-        content_type="application/json",
+        content_type="application/json", **if_match(code),
     )  # fmt: skip
     assert response.status_code == 200
     assert response.json() == {
@@ -80,6 +83,6 @@ def test_incident_classification_over_the_api(personas, as_user):
     }
     bad = client.post(
         f"/api/v1/cases/{code}/incident", {"answers": {"telepathy": True}},
-        content_type="application/json",
+        content_type="application/json", **if_match(code),
     )  # fmt: skip
     assert bad.status_code == 422
