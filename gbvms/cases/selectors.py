@@ -24,7 +24,9 @@ def case_need_to_know(user: Any, permission: str) -> Q | None:
         return None
     # a correlated EXISTS on the (case, user) unique index, not a join (no DISTINCT) nor an
     # IN-list of every assignment of the user (which grows with their caseload)
-    assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, is_active=True)
+    assigned = CaseAssignment.objects.unscoped().filter(
+        case=OuterRef("pk"), user=user, is_active=True
+    )
     return Q(Exists(assigned))
 
 
@@ -39,8 +41,8 @@ def case_list(
     worker: Any = None,
     overdue: bool = False,
 ) -> QuerySet[Case]:
-    qs = scoping.scoped(
-        user, "cases.view", Case.objects.select_related("unit", "owning_agency", "survivor")
+    qs = Case.objects.for_user(user, "cases.view").select_related(
+        "unit", "owning_agency", "survivor"
     )
     if status:
         qs = qs.filter(status=status)
@@ -51,14 +53,16 @@ def case_list(
     if risk:
         qs = qs.filter(risk_level=risk)
     if gbv_type:
-        qs = qs.filter(Exists(Incident.objects.filter(case=OuterRef("pk"), gbv_type=gbv_type)))
+        qs = qs.filter(
+            Exists(Incident.objects.unscoped().filter(case=OuterRef("pk"), gbv_type=gbv_type))
+        )
     if worker is not None:
-        assigned = CaseAssignment.objects.filter(
+        assigned = CaseAssignment.objects.unscoped().filter(
             case=OuterRef("pk"), user_id=worker, is_active=True
         )
         qs = qs.filter(Exists(assigned))
     if overdue:
-        late = FollowUp.objects.filter(
+        late = FollowUp.objects.unscoped().filter(
             case=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate()
         )
         qs = qs.filter(Exists(late))
@@ -108,7 +112,7 @@ def case_get_for_user(
     case = scoping.get_for_user(
         user,
         permission,
-        Case.objects.select_related("unit", "owning_agency", "survivor"),
+        Case.objects.unscoped().select_related("unit", "owning_agency", "survivor"),
         code=code,
     )
     log_case(action, actor=user, case=case, request=request, reason=reason)
@@ -137,8 +141,10 @@ def case_duplicates(*, user: Any, survivor: Survivor, province_path: str) -> Dup
         condition |= Q(
             survivor__name_index=survivor.name_index, survivor__birth_year=survivor.birth_year
         )
-    matches = Case.objects.filter(condition, unit__path__startswith=province_path).exclude(
-        survivor=survivor
+    matches = (
+        Case.objects.unscoped()
+        .filter(condition, unit__path__startswith=province_path)
+        .exclude(survivor=survivor)
     )
     visible = set(scoping.scoped(user, "cases.view", matches).values_list("code", flat=True))
     total = matches.count()
@@ -155,7 +161,10 @@ def case_break_glass(*, user: Any, code: str, reason: str, request: HttpRequest 
             {"reason": _("Hãy ghi rõ lý do (ít nhất 10 ký tự).")}, code="reason_too_short"
         )
     case = (
-        Case.objects.select_related("unit", "owning_agency", "survivor").filter(code=code).first()
+        Case.objects.unscoped()
+        .select_related("unit", "owning_agency", "survivor")
+        .filter(code=code)
+        .first()
     )
     if case is None:
         raise Http404

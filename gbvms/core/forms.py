@@ -34,6 +34,7 @@ class AccessLogFilterForm(forms.Form):
     action = forms.CharField(label=_("Hành động"), max_length=80, required=False)
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150, required=False)
     object_kind = forms.CharField(label=_("Loại đối tượng"), max_length=80, required=False)
+    object_code = forms.CharField(label=_("Mã đối tượng"), max_length=64, required=False)
     date_from = forms.DateField(
         label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

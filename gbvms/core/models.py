@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core.scoping import ScopedManager
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an access-log entry."""
@@ -47,9 +49,12 @@ class AccessLog(models.Model):
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
 
-    objects = AccessLogQuerySet.as_manager()
+    internal_objects = AccessLogQuerySet.as_manager()  # Django's own: forms, admin
+    # every read needs a scope (gbvms.core.selectors.access_log_for_user)
+    objects = ScopedManager.from_queryset(AccessLogQuerySet)()
 
     class Meta:
+        default_manager_name = "internal_objects"
         verbose_name = _("nhật ký truy cập")
         verbose_name_plural = _("nhật ký truy cập")
         ordering = ["-at", "-id"]

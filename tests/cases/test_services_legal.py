@@ -69,7 +69,7 @@ class TestReport:
             received_at=NOW,
         )  # fmt: skip
         assert not commune.chair_notification_required
-        assert Report.objects.count() == 1
+        assert Report.objects.unscoped().count() == 1
 
     def test_notification_cannot_precede_receipt(self, personas, case):
         with pytest.raises(ValidationError):

@@ -27,7 +27,7 @@ class TestTransfer:
             {"to_agency": agencies["b"].pk, "reason": "Người bị hại chuyển về Đăk Tô"},
         )
         assert response.status_code == 302
-        transfer = CaseTransfer.objects.get()
+        transfer = CaseTransfer.objects.unscoped().get()
         receiver = as_user(personas["worker_b"])
         assert receiver.get(f"/cases/{case.code}/").status_code == 404  # not before accepting
         inbox = receiver.get("/cases/transfers/").content.decode()
@@ -39,13 +39,13 @@ class TestTransfer:
         assert case.owning_agency == agencies["b"]
         assert receiver.get(f"/cases/{case.code}/").status_code == 200
         assert sender.get(f"/cases/{case.code}/").status_code == 404  # the old worker loses it
-        assert AccessLog.objects.filter(action="cases.transfer.accepted").count() == 1
+        assert AccessLog.objects.unscoped().filter(action="cases.transfer.accepted").count() == 1
 
     def test_decline_needs_a_reason_and_keeps_the_owner(self, personas, as_user, case, agencies):
         as_user(personas["worker_a"]).post(
             f"/cases/{case.code}/transfer/", {"to_agency": agencies["b"].pk, "reason": "Chuyển đi"}
         )
-        transfer = CaseTransfer.objects.get()
+        transfer = CaseTransfer.objects.unscoped().get()
         receiver = as_user(personas["worker_b"])
         receiver.post(f"/cases/transfers/{transfer.pk}/decide/", {"decision": "decline"})
         transfer.refresh_from_db()
@@ -56,13 +56,13 @@ class TestTransfer:
         )
         transfer.refresh_from_db()
         assert transfer.status == "declined"
-        assert Case.objects.get().owning_agency == agencies["a"]
+        assert Case.objects.unscoped().get().owning_agency == agencies["a"]
 
     def test_only_the_receiving_agency_decides(self, personas, as_user, case, agencies):
         as_user(personas["worker_a"]).post(
             f"/cases/{case.code}/transfer/", {"to_agency": agencies["b"].pk, "reason": "Chuyển đi"}
         )
-        transfer = CaseTransfer.objects.get()
+        transfer = CaseTransfer.objects.unscoped().get()
         response = as_user(personas["worker_a"]).post(
             f"/cases/transfers/{transfer.pk}/decide/", {"decision": "accept"}
         )
@@ -76,7 +76,7 @@ class TestTransfer:
             {"to_agency": agencies["other"].pk, "reason": "Chuyển đi"},
         )
         assert response.status_code == 400
-        assert not CaseTransfer.objects.exists()
+        assert not CaseTransfer.objects.unscoped().exists()
 
     def test_transfer_to_another_province_moves_the_commune(
         self, personas, as_user, case, agencies, other_province, commune_a
@@ -91,7 +91,7 @@ class TestTransfer:
             f"/cases/{case.code}/transfer/",
             {"to_agency": agencies["other"].pk, "reason": "Người bị hại chuyển ra Hà Nội"},
         )
-        transfer = CaseTransfer.objects.get()
+        transfer = CaseTransfer.objects.unscoped().get()
         receiver = as_user(hanoi_worker)
         inbox = receiver.get("/cases/transfers/").content.decode()
         assert 'data-testid="accept-with-commune"' in inbox
@@ -116,5 +116,5 @@ class TestTransfer:
         assert receiver.get(f"/cases/{case.code}/").status_code == 200
         # the old province's supervisor no longer sees it
         assert as_user(personas["supervisor"]).get(f"/cases/{case.code}/").status_code == 404
-        entry = AccessLog.objects.get(action="cases.transfer.accepted")
+        entry = AccessLog.objects.unscoped().get(action="cases.transfer.accepted")
         assert entry.changes["commune"] == [commune_a.code, hanoi_commune.code]

@@ -26,7 +26,7 @@ class TestIntakePage:
     def test_hotline_opens_a_case_and_sees_only_its_code(self, personas, as_user, commune_a):
         response = intake(as_user(personas["hotline"]), commune_a)
         assert response.status_code == 200
-        case = Case.objects.get()
+        case = Case.objects.unscoped().get()
         body = response.content.decode()
         assert case.code in body
         assert "Trần Thị Bích" not in body
@@ -40,12 +40,12 @@ class TestIntakePage:
         body = response.content.decode()
         assert "Trường này là bắt buộc." in body
         assert "Năm sinh không thể ở tương lai." in body
-        assert not Case.objects.exists()
+        assert not Case.objects.unscoped().exists()
 
     def test_commune_outside_scope_is_not_offered(self, personas, as_user, commune_b):
         response = intake(as_user(personas["worker_a"]), commune_b)
         assert "Hãy chọn một lựa chọn hợp lệ." in response.content.decode()
-        assert not Case.objects.exists()
+        assert not Case.objects.unscoped().exists()
 
     @pytest.mark.parametrize("persona", ["officer", "statistician", "admin"])
     def test_roles_without_intake_get_403(self, personas, as_user, persona):
@@ -72,23 +72,26 @@ class TestListAndDetail:
         client = as_user(personas["worker_a"])
         body = client.post("/cases/", {"name": "", "phone": "+84 987654321"}).content.decode()
         assert body.count('data-testid="case-row"') == 1
-        entry = AccessLog.objects.get(action="cases.case.searched")
+        entry = AccessLog.objects.unscoped().get(action="cases.case.searched")
         assert "987" not in str(entry.changes)
         miss = client.post("/cases/", {"name": "Không Có Ai", "phone": ""}).content.decode()
         assert miss.count('data-testid="case-row"') == 0
 
     def test_detail_shows_identity_and_is_logged(self, personas, as_user, commune_a):
         intake(as_user(personas["hotline"]), commune_a)
-        code = Case.objects.get().code
+        code = Case.objects.unscoped().get().code
         body = as_user(personas["worker_a"]).get(f"/cases/{code}/").content.decode()
         assert "Trần Thị Bích" in body
-        assert AccessLog.objects.filter(action="cases.case.viewed", object_id=code).count() == 1
+        assert (
+            AccessLog.objects.unscoped().filter(action="cases.case.viewed", object_id=code).count()
+            == 1
+        )
 
     def test_print_and_export_are_logged_as_such(self, personas, as_user, commune_a):
         import json
 
         intake(as_user(personas["hotline"]), commune_a)
-        code = Case.objects.get().code
+        code = Case.objects.unscoped().get().code
         client = as_user(personas["worker_a"])
         printed = client.get(f"/cases/{code}/print/")
         assert printed.status_code == 200
@@ -99,30 +102,34 @@ class TestListAndDetail:
         document = json.loads(exported.content)
         assert document["code"] == code
         assert document["survivor"]["full_name"] == "Trần Thị Bích"
-        actions = set(AccessLog.objects.filter(object_id=code).values_list("action", flat=True))
+        actions = set(
+            AccessLog.objects.unscoped().filter(object_id=code).values_list("action", flat=True)
+        )
         assert {"cases.case.printed", "cases.case.exported"} <= actions
         # the same 404 and no log line for a worker of another commune
         other = as_user(personas["worker_b"])
         assert other.get(f"/cases/{code}/print/").status_code == 404
         assert other.get(f"/cases/{code}/export/").status_code == 404
-        assert not AccessLog.objects.filter(
-            object_id=code, actor=personas["worker_b"], action__startswith="cases.case."
-        ).exists()
+        assert (
+            not AccessLog.objects.unscoped()
+            .filter(object_id=code, actor=personas["worker_b"], action__startswith="cases.case.")
+            .exists()
+        )
 
     def test_other_commune_worker_gets_the_404_page(self, personas, as_user, commune_a):
         intake(as_user(personas["hotline"]), commune_a)
-        code = Case.objects.get().code
+        code = Case.objects.unscoped().get().code
         response = as_user(personas["worker_b"]).get(f"/cases/{code}/")
         assert response.status_code == 404
         assert "Không tìm thấy trang" in response.content.decode()
-        assert not AccessLog.objects.filter(action="cases.case.viewed").exists()
+        assert not AccessLog.objects.unscoped().filter(action="cases.case.viewed").exists()
 
 
 @pytest.mark.django_db
 class TestWizard:
     def test_one_question_at_a_time_then_save(self, personas, as_user, commune_a):
         intake(as_user(personas["hotline"]), commune_a)
-        code = Case.objects.get().code
+        code = Case.objects.unscoped().get().code
         client = as_user(personas["worker_a"])
         url = f"/cases/{code}/classify/"
         first = client.get(url).content.decode()
@@ -147,7 +154,7 @@ class TestWizard:
             },
         )
         assert saved.status_code == 302
-        incident = Case.objects.get().incidents.get()
+        incident = Case.objects.unscoped().get().incidents.get()
         assert incident.gbv_type == "physical_assault"
         assert incident.context == ["intimate_partner_violence"]
         assert incident.answers == {
@@ -158,7 +165,7 @@ class TestWizard:
 
     def test_wizard_is_not_open_to_other_communes(self, personas, as_user, commune_a):
         intake(as_user(personas["hotline"]), commune_a)
-        code = Case.objects.get().code
+        code = Case.objects.unscoped().get().code
         assert as_user(personas["worker_b"]).get(f"/cases/{code}/classify/").status_code == 404
 
 

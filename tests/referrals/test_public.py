@@ -84,7 +84,7 @@ class TestPublicRequests:
         response = as_user(personas["worker_a"]).post(
             f"/referrals/help-requests/{item.pk}/", {"action": "convert"}
         )
-        case = Case.objects.get()
+        case = Case.objects.unscoped().get()
         assert response["Location"] == f"/cases/{case.code}/"
         assert (case.channel, case.unit, case.immediate_danger) == ("public_web", commune_a, True)
         assert case.survivor.phone == "0987 000 111"
@@ -158,9 +158,11 @@ class TestPublicPages:
         item = HelpRequest.objects.unscoped().get()
         assert item.no_contact
         assert item.tracking_code in done.content.decode()
-        assert not AccessLog.objects.filter(
-            ip__isnull=False, action__startswith="referrals.help"
-        ).exists()
+        assert (
+            not AccessLog.objects.unscoped()
+            .filter(ip__isnull=False, action__startswith="referrals.help")
+            .exists()
+        )
 
     def test_find_help_by_commune_name_and_need(self, client, network):
         page = client.get("/help/", {"commune": "Phường Kon Tum", "service": "shelter"})

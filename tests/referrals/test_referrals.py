@@ -182,7 +182,7 @@ class TestReferrals:
         page = staff.get(f"/referrals/{full_id}/").content.decode()
         assert "Sợ chồng quay lại" in page
         assert 'data-testid="shared-needs"' in page
-        viewed = AccessLog.objects.filter(
+        viewed = AccessLog.objects.unscoped().filter(
             object_id=case.code, action="cases.case.viewed_via_referral"
         )
         assert viewed.count() == 2
@@ -204,7 +204,7 @@ class TestReferrals:
             content_type="application/json",
         )
         assert done.json()["status"] == "completed"
-        record = ServiceRecord.objects.get(case=case)
+        record = ServiceRecord.objects.unscoped().get(case=case)
         assert (record.kind, record.provider) == ("shelter", network["centre"])
         case.refresh_from_db()
         assert case.first_support_at is not None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case, RiskLevel
 from gbvms.core.fields import EncryptedTextField
+from gbvms.core.scoping import ScopedManager
 from gbvms.orgs.models import Agency
 
 
@@ -59,7 +60,11 @@ class RiskAssessment(models.Model):
     )
     assessed_at = models.DateTimeField(default=timezone.now)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["-assessed_at", "-id"]
 
     def __str__(self) -> str:
@@ -78,6 +83,12 @@ class SafetyPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
+    class Meta:
+        default_manager_name = "internal_objects"
 
     def __str__(self) -> str:
         return f"safety plan of {self.case}"
@@ -125,7 +136,11 @@ class Need(models.Model):
     note = EncryptedTextField(_("ghi chú"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         constraints = [models.UniqueConstraint(fields=["case", "kind"], name="need_unique")]
         ordering = ["kind"]
 
@@ -145,7 +160,11 @@ class ServiceRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["delivered_at", "id"]
         indexes = [models.Index(fields=["case", "delivered_at"], name="service_case_time")]
 
@@ -162,7 +181,11 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["done_at", "due_on"], name="followup_open_due")]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.classification import CONTEXTS, NON_GBV, QUESTIONS, RELATIONSHIPS
 from gbvms.core.fields import EncryptedTextField
+from gbvms.core.scoping import ScopedManager
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency
 
@@ -80,7 +81,11 @@ class Survivor(models.Model):
     raising_child_under_36m = models.BooleanField(_("đang nuôi con dưới 36 tháng"), default=False)
     unable_to_self_care = models.BooleanField(_("không có khả năng tự chăm sóc"), default=False)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         verbose_name = _("người bị bạo lực")
         verbose_name_plural = _("người bị bạo lực")
 
@@ -137,7 +142,11 @@ class Case(models.Model):
         _("kế hoạch hỗ trợ trẻ em được duyệt lúc"), null=True, blank=True
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         verbose_name = _("vụ việc")
         verbose_name_plural = _("vụ việc")
         ordering = ["-created_at", "-id"]
@@ -158,7 +167,11 @@ class CaseAssignment(models.Model):
     is_active = models.BooleanField(default=True)
     assigned_at = models.DateTimeField(default=timezone.now)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         constraints = [
             models.UniqueConstraint(fields=["case", "user"], name="caseassignment_unique")
         ]
@@ -192,7 +205,11 @@ class Incident(models.Model):
     previously_reported = models.BooleanField(_("đã trình báo nơi khác"), default=False)
     reporting_bucket = models.CharField(max_length=8, blank=True, editable=False)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         verbose_name = _("sự việc")
         verbose_name_plural = _("sự việc")
 
@@ -209,6 +226,12 @@ class Perpetrator(models.Model):
     )
     occupation = models.CharField(_("nghề nghiệp"), max_length=60, blank=True)
     previous_incidents = models.BooleanField(_("đã từng gây bạo lực"), default=False)
+
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
+    class Meta:
+        default_manager_name = "internal_objects"
 
     def __str__(self) -> str:
         return f"perpetrator {self.pk}"
@@ -259,7 +282,11 @@ class Consent(models.Model):
         help_text=_("Để trống: có hiệu lực đến khi được rút lại."),
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         verbose_name = _("sự đồng ý")
         verbose_name_plural = _("sự đồng ý")
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case, Perpetrator
+from gbvms.core.scoping import ScopedManager
 
 
 class MeasureType(models.Model):
@@ -73,7 +74,11 @@ class ProtectiveMeasure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
@@ -102,7 +107,11 @@ class Intervention(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["done_on", "id"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case
+from gbvms.core.scoping import ScopedManager
 
 
 class DvAct(models.Model):
@@ -91,6 +92,12 @@ class Report(models.Model):
         _("đã báo Chủ tịch UBND xã lúc"), null=True, blank=True
     )
     form03 = models.JSONField(_("nội dung Mẫu số 03 (đường dây nóng)"), default=dict, blank=True)
+
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
+    class Meta:
+        default_manager_name = "internal_objects"
 
     def __str__(self) -> str:
         return f"report of {self.case}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case
+from gbvms.core.scoping import ScopedManager
 from gbvms.orgs.models import Agency
 
 
@@ -40,7 +41,11 @@ class CaseTransfer(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(max_length=500, blank=True)
 
+    internal_objects = models.Manager()  # Django's own: related managers, forms, admin
+    objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
+
     class Meta:
+        default_manager_name = "internal_objects"
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
