@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from gbvms.api import audit, care, cases, geo, me, referrals
 from gbvms.api.auth import AUTH, SecondFactorRequired
@@ -25,6 +26,13 @@ api.add_router("", care.router)
 api.add_router("", audit.router)
 api.add_router("", referrals.router)
 api.add_router("", referrals.public_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """django-ninja's 422 (each error names its field in ``loc``), with a stable ``code``."""
+    body = {"code": "validation_error", "detail": exc.errors}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(PermissionDenied)

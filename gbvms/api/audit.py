@@ -5,16 +5,16 @@ import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from gbvms.api.schema import MAX_LIMIT, PageQuery
 from gbvms.core.selectors import access_log_for_user
 
 router = Router(tags=["audit"])
 
 
-class LogFilter(Schema):
+class LogFilter(PageQuery):
     object_code: str = Field("", max_length=64)
     action: str = Field("", max_length=80)
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
 
 
 class EntryOut(Schema):

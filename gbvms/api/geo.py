@@ -5,19 +5,18 @@ import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from gbvms.api.schema import PageQuery
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import unit_search
 
 router = Router(tags=["geo"])
 
 
-class UnitFilter(Schema):
+class UnitFilter(PageQuery):
     kind: str = Field("", max_length=24, description="province, commune, district, or xa/phuong…")
     current: bool = Field(True, description="false also returns the units abolished in 2025")
     q: str = Field("", max_length=100, description="name or code, with or without diacritics")
     parent_code: str = Field("", max_length=5)
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class UnitOut(Schema):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gbvms.cases import classification
 from gbvms.cases.models import GBV_TYPE_CHOICES, Channel, RiskLevel, Sex, Status, ViolenceForm
 from gbvms.cases.selectors import case_workers_supervised
+from gbvms.core.forms_util import GuardedForm
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import units_within_grant
 
@@ -26,7 +27,7 @@ class CommuneField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.parent.name}" if obj.parent_id else obj.name
 
 
-class QuickIntakeForm(forms.Form):
+class QuickIntakeForm(GuardedForm):
     """The two-minute intake: enough to open a case safely; the rest is completed later."""
 
     channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=Channel.choices)
@@ -77,7 +78,7 @@ class QuickIntakeForm(forms.Form):
         return year
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(GuardedForm):
     status = forms.ChoiceField(
         label=_("Trạng thái"), choices=[("", _("— Tất cả —")), *Status.choices], required=False
     )
@@ -107,7 +108,7 @@ class CaseFilterForm(forms.Form):
             del self.fields["worker"]  # a worker sees only their own cases anyway
 
 
-class IdentitySearchForm(forms.Form):
+class IdentitySearchForm(GuardedForm):
     """Posted, never in a URL: names and phone numbers stay out of logs and history."""
 
     name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
@@ -123,7 +124,7 @@ class IdentitySearchForm(forms.Form):
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
 
 
-class ClassifyStepForm(forms.Form):
+class ClassifyStepForm(GuardedForm):
     """One wizard step: the answers so far travel as hidden fields, one new answer is asked."""
 
     def __init__(self, *args: Any, answers: dict[str, bool], **kwargs: Any) -> None:
@@ -141,7 +142,7 @@ class ClassifyStepForm(forms.Form):
             )  # fmt: skip
 
 
-class ClassifySaveForm(forms.Form):
+class ClassifySaveForm(GuardedForm):
     occurred_on = forms.DateField(
         label=_("Ngày xảy ra"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

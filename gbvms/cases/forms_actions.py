@@ -27,13 +27,14 @@ from gbvms.cases.models import (
     Sex,
 )
 from gbvms.cases.services import AGE_GROUPS
+from gbvms.core.forms_util import GuardedForm
 from gbvms.orgs.models import Agency, User
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
 
 
-class MeasureRequestForm(forms.Form):
+class MeasureRequestForm(GuardedForm):
     type = forms.ModelChoiceField(
         label=gettext_lazy("Biện pháp"), queryset=MeasureType.objects.filter(is_active=True)
     )
@@ -49,7 +50,7 @@ class MeasureRequestForm(forms.Form):
     )
 
 
-class MeasureDecideForm(forms.Form):
+class MeasureDecideForm(GuardedForm):
     grant = forms.TypedChoiceField(
         label=gettext_lazy("Quyết định"),
         choices=[("yes", gettext_lazy("Áp dụng")), ("no", gettext_lazy("Từ chối"))],
@@ -67,7 +68,7 @@ class MeasureDecideForm(forms.Form):
     )
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(GuardedForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Biện pháp với người gây bạo lực"), choices=InterventionKind.choices
     )
@@ -77,7 +78,7 @@ class InterventionForm(forms.Form):
     outcome = forms.CharField(label=gettext_lazy("Kết quả"), max_length=500, required=False)
 
 
-class ChildStepForm(forms.Form):
+class ChildStepForm(GuardedForm):
     step = forms.ChoiceField(
         label=gettext_lazy("Bước"),
         choices=[
@@ -90,7 +91,7 @@ class ChildStepForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GuardedForm):
     kind = forms.ChoiceField(label=gettext_lazy("Loại đồng ý"), choices=ConsentKind.choices)
     service_types = forms.MultipleChoiceField(
         label=gettext_lazy("Loại dịch vụ"),
@@ -130,7 +131,7 @@ class ConsentForm(forms.Form):
         ]
 
 
-class LegalForm(forms.Form):
+class LegalForm(GuardedForm):
     relationship = forms.ChoiceField(
         label=gettext_lazy("Quan hệ giữa người gây bạo lực và người bị hại"),
         choices=Relationship.choices,
@@ -155,7 +156,7 @@ class LegalForm(forms.Form):
         ]  # type: ignore[attr-defined]
 
 
-class ReportForm(forms.Form):
+class ReportForm(GuardedForm):
     received_by = forms.ChoiceField(label=gettext_lazy("Nơi tiếp nhận"), choices=ReceivedBy.choices)
     channel = forms.ChoiceField(
         label=gettext_lazy("Hình thức báo tin"), choices=ReportChannel.choices
@@ -187,7 +188,7 @@ class ReportForm(forms.Form):
         }
 
 
-class TransferForm(forms.Form):
+class TransferForm(GuardedForm):
     to_agency = forms.ModelChoiceField(
         label=gettext_lazy("Chuyển tới cơ quan"), queryset=Agency.objects.none()
     )
@@ -214,11 +215,11 @@ class TransferForm(forms.Form):
         field.label_from_instance = lambda a: f"{a.name} — {a.unit.name}"  # type: ignore[attr-defined]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(GuardedForm):
     decline_reason = forms.CharField(label=gettext_lazy("Lý do từ chối"), max_length=500)
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(GuardedForm):
     """Shown for a case from another province when the receiver is not a commune's agency."""
 
     commune_code = forms.CharField(
@@ -228,7 +229,7 @@ class AcceptForm(forms.Form):
     )
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(GuardedForm):
     code = forms.CharField(label=gettext_lazy("Mã vụ việc"), max_length=20)
     reason = forms.CharField(
         label=gettext_lazy("Lý do truy cập khẩn cấp"),
@@ -246,7 +247,7 @@ class RiskAnswersForm(RiskForm):
         return {"answers": self.answers()}
 
 
-class PerpetratorForm(forms.Form):
+class PerpetratorForm(GuardedForm):
     relationship = forms.ChoiceField(
         label=gettext_lazy("Quan hệ với người bị hại"), choices=list(RELATIONSHIPS.items())
     )

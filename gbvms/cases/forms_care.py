@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models import NeedKind, NeedStatus, RiskFactor
 from gbvms.cases.services_care import CLOSURE_REASONS
+from gbvms.core.forms_util import GuardedForm
 from gbvms.orgs.models import Agency
 
 
-class RiskForm(forms.Form):
+class RiskForm(GuardedForm):
     """One yes/no box per active checklist item (the checklist is data)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -22,7 +23,7 @@ class RiskForm(forms.Form):
         return {name[2:]: bool(value) for name, value in self.cleaned_data.items()}
 
 
-class SafetyPlanForm(forms.Form):
+class SafetyPlanForm(GuardedForm):
     concern = forms.CharField(
         label=_("Mối lo ngại (theo lời người bị hại)"), max_length=4000, widget=forms.Textarea
     )
@@ -34,13 +35,13 @@ class SafetyPlanForm(forms.Form):
                                          required=False, widget=forms.Textarea)  # fmt: skip
 
 
-class NeedForm(forms.Form):
+class NeedForm(GuardedForm):
     kind = forms.ChoiceField(label=_("Nhu cầu"), choices=NeedKind.choices)
     status = forms.ChoiceField(label=_("Tình trạng"), choices=NeedStatus.choices)
     note = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(GuardedForm):
     kind = forms.ChoiceField(label=_("Loại dịch vụ"), choices=NeedKind.choices)
     delivered_at = forms.DateTimeField(
         label=_("Thời điểm cung cấp"),
@@ -59,17 +60,17 @@ class ServiceForm(forms.Form):
         ).order_by("name")
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(GuardedForm):
     due_on = forms.DateField(
         label=_("Hạn theo dõi"), widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
 
 
-class CloseForm(forms.Form):
+class CloseForm(GuardedForm):
     reason = forms.ChoiceField(label=_("Lý do đóng"), choices=list(CLOSURE_REASONS.items()))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GuardedForm):
     reason = forms.CharField(label=_("Lý do mở lại"), max_length=500, min_length=5)

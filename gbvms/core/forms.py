@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core.forms_util import GuardedForm
 
-class LoginForm(forms.Form):
+
+class LoginForm(GuardedForm):
     username = forms.CharField(
         label=_("Tên đăng nhập"),
         max_length=150,
@@ -18,7 +20,7 @@ class LoginForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(GuardedForm):
     token = forms.RegexField(
         label=_("Mã xác thực 6 chữ số"),
         regex=r"^\s*\d{6}\s*$",
@@ -30,7 +32,7 @@ class TokenForm(forms.Form):
     )
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(GuardedForm):
     action = forms.CharField(label=_("Hành động"), max_length=80, required=False)
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150, required=False)
     object_kind = forms.CharField(label=_("Loại đối tượng"), max_length=80, required=False)

@@ -10,6 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from gbvms.core import inputs
+
 PAGE_SIZE = 25
 
 
@@ -40,12 +42,17 @@ def _encode(at: datetime.datetime, pk: int) -> str:
 
 
 def _decode(cursor: str) -> tuple[datetime.datetime, int] | None:
+    """The position of a cursor we wrote; anything else (edited, out of range) is the first
+    page, never a database error."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, pk = raw.split("|")
-        return datetime.datetime.fromisoformat(at), int(pk)
+        at_text, pk_text = raw.split("|")
+        at, pk = datetime.datetime.fromisoformat(at_text), int(pk_text)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         return None
+    if at.tzinfo is None or not inputs.date_in_range(at) or not 0 < pk <= inputs.INT_MAX:
+        return None
+    return at, pk
 
 
 def keyset_page(

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import scoping
+from gbvms.core.forms_util import GuardedForm
 from gbvms.core.roles import ROLE_CHOICES
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import units_within_grant
@@ -24,7 +25,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(GuardedForm):
     name = forms.CharField(label=_("Tên cơ quan"), max_length=200)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=50, required=False)
     kind = forms.ChoiceField(label=_("Loại cơ quan"), choices=AgencyKind.choices)
@@ -44,7 +45,7 @@ class AgencyForm(forms.Form):
         ).order_by("name")
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(GuardedForm):
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
     scope_unit = UnitChoiceField(
@@ -90,14 +91,14 @@ class UserCreateForm(MembershipForm):
         return username
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(GuardedForm):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False)
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(GuardedForm):
     password = forms.CharField(
         label=_("Mật khẩu mới"),
         strip=False,

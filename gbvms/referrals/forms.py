@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core.forms_util import GuardedForm, GuardedModelForm
 from gbvms.referrals.models import (
     HelpKind,
     ProviderType,
@@ -15,7 +16,7 @@ from gbvms.referrals.models import (
 )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GuardedForm):
     provider = forms.ModelChoiceField(
         label=_("Cơ sở nhận"), queryset=ServiceProvider.objects.none()
     )
@@ -60,19 +61,19 @@ class ReferralForm(forms.Form):
         field.label_from_instance = label  # type: ignore[attr-defined]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(GuardedForm):
     reason = forms.CharField(
         label=_("Lý do từ chối"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(GuardedForm):
     outcome = forms.CharField(
         label=_("Kết quả"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(GuardedModelForm):
     services = forms.MultipleChoiceField(
         label=_("Dịch vụ"), choices=ServiceCode.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -145,14 +146,14 @@ class ProviderForm(forms.ModelForm):
         return provider
 
 
-class DirectoryImportForm(forms.Form):
+class DirectoryImportForm(GuardedForm):
     file = forms.FileField(
         label=_("Tệp CSV hoặc XLSX"),
         help_text=_("Cùng các cột như tệp xuất ra; dòng có mã (id) là cập nhật."),
     )
 
 
-class FindHelpForm(forms.Form):
+class FindHelpForm(GuardedForm):
     commune = forms.CharField(
         label=_("Mã hoặc tên xã, phường (hoặc tỉnh) nơi bạn ở"), max_length=100
     )
@@ -169,7 +170,7 @@ WHAT_HAPPENED = [
 ]
 
 
-class HelpRequestForm(forms.Form):
+class HelpRequestForm(GuardedForm):
     kind = forms.ChoiceField(
         label=_("Bạn cần gì?"), choices=HelpKind.choices, widget=forms.RadioSelect
     )
@@ -205,14 +206,14 @@ class HelpRequestForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(GuardedForm):
     tracking_code = forms.CharField(label=_("Mã theo dõi"), max_length=12)
     pin = forms.CharField(
         label=_("Mã PIN"), max_length=6, widget=forms.PasswordInput(attrs={"inputmode": "numeric"})
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GuardedForm):
     text = forms.CharField(
         label=_("Trả lời (người gửi sẽ đọc được)"),
         max_length=2000,
@@ -220,7 +221,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class CloseHelpForm(forms.Form):
+class CloseHelpForm(GuardedForm):
     reason = forms.CharField(label=_("Lý do đóng"), max_length=300)
 
 
