@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from gbvms.api.schema import MAX_LIMIT, PageQuery
-from gbvms.core.selectors import access_log_for_user
+from gbvms.core.selectors import access_log_for_user, may_read_details
 
 router = Router(tags=["audit"])
 
@@ -23,7 +23,12 @@ class EntryOut(Schema):
     at: datetime.datetime
     object_kind: str
     object_id: str
-    reason: str
+    reason: str = Field(description="a reason code (for a closure: the closure reason)")
+    reason_label: str = Field(description="the label of the reason code")
+    reason_detail: str = Field(
+        description="free text only the log keeps (break-glass, reopening reason), stored "
+        "encrypted; given only to those who may read the access log (audit.view), else empty"
+    )
 
 
 class EntryPage(Schema):
@@ -40,6 +45,7 @@ def access_log(request: HttpRequest, filters: Query[LogFilter]) -> EntryPage:
         entries = entries.filter(action__startswith=filters.action)
     entries = entries.order_by("-at", "-id")
     page = entries[filters.offset : filters.offset + filters.limit]
+    readers = may_read_details(request.user)  # may read the free text
     return EntryPage(
         count=entries.count(),
         items=[
@@ -50,6 +56,8 @@ def access_log(request: HttpRequest, filters: Query[LogFilter]) -> EntryPage:
                 object_kind=e.object_kind,
                 object_id=e.object_id,
                 reason=e.reason,
+                reason_label=e.reason_label,
+                reason_detail=e.reason_detail if readers else "",
             )
             for e in page
         ],

@@ -50,3 +50,7 @@ class CasesConfig(AppConfig):
             permissions=case_permissions,
         )
         demo.register("cases", demo_lines)
+        from gbvms.cases.services_care import CLOSURE_REASONS
+        from gbvms.core.models import register_reason_labels
+
+        register_reason_labels(CLOSURE_REASONS)  # the access log shows the label of the code

@@ -17,6 +17,7 @@ def log_case(
     case: Any,
     request: HttpRequest | None = None,
     reason: str = "",
+    reason_detail: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AccessLog:
     return log_action(
@@ -26,5 +27,6 @@ def log_case(
         obj=case,
         object_id=case.code,
         reason=reason,
+        reason_detail=reason_detail,
         changes=changes,
     )

@@ -169,6 +169,10 @@ def case_break_glass(*, user: Any, code: str, reason: str, request: HttpRequest 
     if case is None:
         raise Http404
     log_case(
-        "cases.case.break_glass", actor=user, case=case, request=request, reason=reason.strip()
+        "cases.case.break_glass",
+        actor=user,
+        case=case,
+        request=request,
+        reason_detail=reason.strip(),  # encrypted; only the access log's readers see it
     )
     return case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import models
@@ -10,6 +11,8 @@ from django.http import HttpRequest
 from gbvms.core import clientip
 from gbvms.core.models import AccessLog
 
+# What the ``reason`` column may hold: a code, never a sentence.
+REASON_CODE = re.compile(r"[a-z0-9_]{1,40}")
 # Field names whose values never go into the log, whatever the model.
 MASKED_FIELDS = {"password", "token", "token_hash", "key", "secret"}
 MASK = "•••"
@@ -29,10 +32,16 @@ def log_action(
     object_kind: str = "",
     object_id: str | int = "",
     reason: str = "",
+    reason_detail: str = "",
     changes: dict[str, Any] | None = None,
     username: str = "",
 ) -> AccessLog:
-    """Append one entry. ``action`` is namespaced: ``orgs.agency.created``, ``core.login``."""
+    """Append one entry. ``action`` is namespaced: ``orgs.agency.created``, ``core.login``.
+
+    ``reason`` is a code (``needs_met``); free text goes to ``reason_detail``, which is stored
+    encrypted. A reason that is not a code is moved there rather than written in clear."""
+    if reason and not REASON_CODE.fullmatch(reason):
+        reason, reason_detail = "", "\n".join(filter(None, [reason_detail, reason]))
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if obj is not None:
@@ -47,7 +56,8 @@ def log_action(
         object_id=str(object_id),
         ip=client_ip(request),
         user_agent=user_agent,
-        reason=reason[:500],
+        reason=reason,
+        reason_detail=reason_detail.strip()[:2000],
         changes=changes or {},
     )
 

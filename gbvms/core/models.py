@@ -9,7 +9,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core.fields import EncryptedTextField
 from gbvms.core.scoping import ScopedManager
+
+# Labels of the reason codes written to the access log; apps add theirs in AppConfig.ready().
+REASON_LABELS: dict[str, Any] = {}
+
+
+def register_reason_labels(labels: dict[str, Any]) -> None:
+    REASON_LABELS.update(labels)
 
 
 class AppendOnlyError(Exception):
@@ -46,7 +54,11 @@ class AccessLog(models.Model):
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    # a reason CODE (closure reason …), never free text; its label comes from REASON_LABELS
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    # free text that only the log keeps (the break-glass and reopening reasons): encrypted,
+    # shown only to those who may read the access log
+    reason_detail = EncryptedTextField(_("lý do (mã hóa)"), blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
 
     internal_objects = AccessLogQuerySet.as_manager()  # Django's own: forms, admin
@@ -74,6 +86,10 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the access log is append-only")
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASON_LABELS.get(self.reason, self.reason))
 
 
 class PublicHoliday(models.Model):

@@ -166,7 +166,7 @@ class Referral(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.CharField(_("lý do từ chối"), max_length=500, blank=True)
+    decline_reason = EncryptedTextField(_("lý do từ chối"), max_length=500, blank=True)
     suggested_provider = models.ForeignKey(
         ServiceProvider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -236,7 +236,7 @@ class HelpRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     first_response_at = models.DateTimeField(null=True, blank=True)
-    closed_reason = models.CharField(_("lý do đóng"), max_length=300, blank=True)
+    closed_reason = EncryptedTextField(_("lý do đóng"), max_length=300, blank=True)
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

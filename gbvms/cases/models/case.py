@@ -74,7 +74,7 @@ class Survivor(models.Model):
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices, default=Sex.FEMALE)
-    ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
+    ethnicity = EncryptedTextField(_("dân tộc"), max_length=60, blank=True)
     disability = models.BooleanField(_("khuyết tật"), default=False)
     nationality = models.CharField(_("quốc tịch"), max_length=60, blank=True, default="VN")
     pregnant = models.BooleanField(_("đang mang thai"), default=False)
@@ -224,7 +224,7 @@ class Perpetrator(models.Model):
     relationship = models.CharField(
         _("quan hệ với người bị hại"), max_length=32, choices=list(RELATIONSHIPS.items())
     )
-    occupation = models.CharField(_("nghề nghiệp"), max_length=60, blank=True)
+    occupation = EncryptedTextField(_("nghề nghiệp"), max_length=60, blank=True)
     previous_incidents = models.BooleanField(_("đã từng gây bạo lực"), default=False)
 
     internal_objects = models.Manager()  # Django's own: related managers, forms, admin
@@ -258,7 +258,7 @@ class Consent(models.Model):
             ("life_threat", _("Ngoại lệ do đe dọa tính mạng")),
         ],
     )
-    exception_reason = models.CharField(_("lý do ngoại lệ"), max_length=500, blank=True)
+    exception_reason = EncryptedTextField(_("lý do ngoại lệ"), max_length=500, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người giám sát phê duyệt"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case, Perpetrator
+from gbvms.core.fields import EncryptedTextField
 from gbvms.core.scoping import ScopedManager
 
 
@@ -66,10 +67,10 @@ class ProtectiveMeasure(models.Model):
     )
     decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PENDING)
     decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
-    refusal_reason = models.CharField(_("lý do từ chối"), max_length=500, blank=True)
+    refusal_reason = EncryptedTextField(_("lý do từ chối"), max_length=500, blank=True)
     starts_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
-    outcome = models.CharField(_("kết quả"), max_length=500, blank=True)
+    outcome = EncryptedTextField(_("kết quả"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -102,7 +103,7 @@ class Intervention(models.Model):
     )
     kind = models.CharField(_("biện pháp"), max_length=24, choices=InterventionKind.choices)
     done_on = models.DateField(_("ngày thực hiện"))
-    outcome = models.CharField(_("kết quả"), max_length=500, blank=True)
+    outcome = EncryptedTextField(_("kết quả"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case
+from gbvms.core.fields import EncryptedJSONField
 from gbvms.core.scoping import ScopedManager
 
 
@@ -91,7 +92,7 @@ class Report(models.Model):
     chair_notified_at = models.DateTimeField(
         _("đã báo Chủ tịch UBND xã lúc"), null=True, blank=True
     )
-    form03 = models.JSONField(_("nội dung Mẫu số 03 (đường dây nóng)"), default=dict, blank=True)
+    form03 = EncryptedJSONField(_("nội dung Mẫu số 03 (đường dây nóng)"), default=dict, blank=True)
 
     internal_objects = models.Manager()  # Django's own: related managers, forms, admin
     objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models.case import Case
+from gbvms.core.fields import EncryptedTextField
 from gbvms.core.scoping import ScopedManager
 from gbvms.orgs.models import Agency
 
@@ -27,7 +28,7 @@ class CaseTransfer(models.Model):
     to_agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(_("lý do chuyển"), max_length=500)
+    reason = EncryptedTextField(_("lý do chuyển"), max_length=500)
     status = models.CharField(
         max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
@@ -39,7 +40,7 @@ class CaseTransfer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.CharField(max_length=500, blank=True)
+    decline_reason = EncryptedTextField(_("lý do từ chối"), max_length=500, blank=True)
 
     internal_objects = models.Manager()  # Django's own: related managers, forms, admin
     objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
