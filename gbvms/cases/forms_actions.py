@@ -106,6 +106,12 @@ class ConsentForm(GuardedForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Các cơ sở trong danh bạ phục vụ xã của vụ việc."),
+        # the same refusal as the service's (which holds the rule, for the API too)
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Chỉ chọn được cơ sở trong danh bạ phục vụ xã của vụ việc."
+            )
+        },
     )
     given_by = forms.ChoiceField(
         label=gettext_lazy("Người đồng ý"), choices=Consent._meta.get_field("given_by").choices
@@ -117,6 +123,13 @@ class ConsentForm(GuardedForm):
         label=gettext_lazy("Người giám sát phê duyệt (ngoại lệ đe dọa tính mạng)"),
         queryset=User.objects.none(),
         required=False,
+    )
+    expires_at = forms.DateTimeField(
+        label=gettext_lazy("Hết hiệu lực lúc"),
+        required=False,
+        widget=DATETIME,
+        input_formats=FORMATS,
+        help_text=gettext_lazy("Để trống: có hiệu lực đến khi được rút lại."),
     )
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:

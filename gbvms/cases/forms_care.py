@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases.models import NeedKind, NeedStatus, RiskFactor
-from gbvms.cases.services_care import CLOSURE_REASONS
+from gbvms.cases.services_care import CLOSURE_REASONS, service_provider_agencies
 from gbvms.core.forms_util import GuardedForm
 from gbvms.orgs.models import Agency
 
@@ -48,16 +48,22 @@ class ServiceForm(GuardedForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    provider = forms.ModelChoiceField(label=_("Cơ quan cung cấp"), queryset=Agency.objects.none())
+    provider = forms.ModelChoiceField(
+        label=_("Cơ quan cung cấp"),
+        queryset=Agency.objects.none(),
+        # the same refusal as the service's (which holds the rule, for the API too)
+        error_messages={
+            "invalid_choice": _("Cơ quan này không cung cấp dịch vụ ở địa bàn của vụ việc.")
+        },
+    )
     outcome = forms.CharField(label=_("Kết quả"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        province_path = case.unit.path.split("/")[1]
-        self.fields["provider"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, unit__path__startswith=f"/{province_path}/"
-        ).order_by("name")
+        self.fields["provider"].queryset = (  # type: ignore[attr-defined]
+            service_provider_agencies(case).order_by("name")
+        )
 
 
 class FollowUpForm(GuardedForm):

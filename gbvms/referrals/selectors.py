@@ -11,6 +11,7 @@ from gbvms.cases.audit import log_case
 from gbvms.core import scoping
 from gbvms.core.roles import roles_with
 from gbvms.orgs.models import Membership
+from gbvms.referrals.access import referral_identity_visible
 from gbvms.referrals.models import HelpRequest, Referral, ReferralStatus
 from gbvms.referrals.services import receiving_agencies
 
@@ -45,13 +46,28 @@ def sent_for_cases(user: Any) -> QuerySet[Referral]:
 
 
 def referral_for_user(
-    *, user: Any, pk: int, request: HttpRequest | None = None
+    *, user: Any, pk: int, request: HttpRequest | None = None, side: str = "", log: bool = True
 ) -> tuple[Referral, str]:
-    """The referral and the side the user is on ('receiver' or 'sender'); 404 otherwise. A
-    receiver sees it only while it is open to them (not declined or revoked); the read is
-    logged against the case."""
-    referral = inbox(user).filter(pk=pk, status__in=OPEN_TO_RECEIVER).first()
-    if referral is not None:
+    """The referral and the side the user is on ('receiver' or 'sender'); 404 otherwise. With
+    ``side``, only that side counts (the other gets the same 404). A receiver sees it only while
+    it is open to them (not declined or revoked). Nothing is logged unless the referral is
+    returned; a receiver's read is logged against the case only while the survivor's identity
+    is visible to them (``referral_identity_visible``); ``log=False`` for a write whose service
+    logs it, or whose fetcher logs the case."""
+    referral = None
+    if side in ("", "receiver"):
+        referral = inbox(user).filter(pk=pk, status__in=OPEN_TO_RECEIVER).first()
+        found = "receiver"
+    if referral is None and side in ("", "sender"):
+        referral = sent_for_cases(user).filter(pk=pk).first()
+        found = "sender"
+    if referral is None:
+        raise Http404
+    if not log:
+        return referral, found
+    if found == "sender":
+        log_case("cases.case.viewed", actor=user, case=referral.case, request=request)
+    elif referral_identity_visible(referral):
         log_case(
             "cases.case.viewed_via_referral",
             actor=user,
@@ -59,12 +75,7 @@ def referral_for_user(
             request=request,
             changes={"referral": [None, referral.pk]},
         )
-        return referral, "receiver"
-    referral = sent_for_cases(user).filter(pk=pk).first()
-    if referral is not None:
-        log_case("cases.case.viewed", actor=user, case=referral.case, request=request)
-        return referral, "sender"
-    raise Http404
+    return referral, found
 
 
 def help_request_need_to_know(user: Any, permission: str) -> Q | None:

@@ -175,12 +175,23 @@ def help_request_create(
     return item, pin
 
 
-def help_status(tracking_code: str, pin: str) -> HelpRequest | None:
-    item = (
-        HelpRequest.objects.unscoped()
-        .filter(tracking_code=tracking_code.strip().upper()[:12])
-        .first()
-    )
+class RateLimitedError(Exception):
+    """Too many requests from this client (or for this tracking code) in the window."""
+
+    code = "rate_limited"
+
+
+def help_status(tracking_code: str, pin: str, *, address: str) -> HelpRequest | None:
+    """The request for a tracking code and PIN (None when either is wrong). Checks are limited
+    per tracking code (``GBVMS_PUBLIC_STATUS_CHECKS_PER_HOUR``) and per client address (three
+    times that), here, so the page and the API share the limit; raises ``RateLimitedError``."""
+    code = tracking_code.strip().upper()[:12]
+    limit = settings.PUBLIC_STATUS_CHECKS_PER_HOUR
+    if not (
+        rate_allowed("status_code", code, limit) and rate_allowed("status_ip", address, limit * 3)
+    ):
+        raise RateLimitedError
+    item = HelpRequest.objects.unscoped().filter(tracking_code=code).first()
     if item is None or not check_password(pin.strip(), item.pin_hash):
         return None
     return item

@@ -23,6 +23,7 @@ from gbvms.core.forms_util import add_service_errors
 from gbvms.core.pagination import paginate, query_without_page
 from gbvms.orgs.models import Agency
 from gbvms.referrals import selectors, services, services_directory, services_public
+from gbvms.referrals.access import access_state
 from gbvms.referrals.forms import (
     CloseHelpForm,
     CompleteForm,
@@ -127,7 +128,10 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": referral.is_overdue(),
     }
     if side == "receiver":
-        context.update(_visible(referral))
+        state = access_state(referral)
+        context["access"] = state
+        if state.visible:
+            context.update(_visible(referral))
     return render(request, "referrals/detail.html", context)
 
 
@@ -156,10 +160,10 @@ ACTIONS = {
 @login_required
 @require_POST
 def referral_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    referral, side = selectors.referral_for_user(user=request.user, pk=pk)
-    if action == "revoke":
-        if side != "sender":
-            raise Http404
+    if action == "revoke":  # the sender's side: the case fetched for writing logs the read
+        referral, _side = selectors.referral_for_user(
+            user=request.user, pk=pk, side="sender", log=False
+        )
         case_selectors.case_get_for_user(
             user=request.user, code=referral.case.code, for_write=True, action="cases.case.opened"
         )
@@ -168,8 +172,12 @@ def referral_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("referrals:detail", pk=pk)
-    if action not in ACTIONS or side != "receiver":
+    if action not in ACTIONS:
         raise Http404
+    # the receiver's side; each decision is logged by its service (nothing when refused)
+    referral, _side = selectors.referral_for_user(
+        user=request.user, pk=pk, side="receiver", log=False
+    )
     form_class, act = ACTIONS[action]
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():

@@ -151,15 +151,14 @@ def help_status(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST or None)
     item = None
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["tracking_code"].strip().upper()
-        address = services_public.client_address(request)
-        limit = settings.PUBLIC_STATUS_CHECKS_PER_HOUR
-        if not (
-            services_public.rate_allowed("status_code", code, limit)
-            and services_public.rate_allowed("status_ip", address, limit * 3)
-        ):
+        try:
+            item = services_public.help_status(
+                form.cleaned_data["tracking_code"],
+                form.cleaned_data["pin"],
+                address=services_public.client_address(request),
+            )
+        except services_public.RateLimitedError:
             return render(request, "public/limited.html", status=429)
-        item = services_public.help_status(code, form.cleaned_data["pin"])
         if item is None:
             form.add_error(None, _("Mã theo dõi hoặc mã PIN không đúng."))
     context = {
