@@ -163,3 +163,32 @@ class TestImportLimits:
             services_directory.read_table("p.csv", f"{header}\n1,a\x00b\n".encode())
         assert caught.value.code == "control_characters"
         assert caught.value.messages == ["Dòng 2 chứa ký tự điều khiển không hợp lệ."]
+
+
+def test_an_entity_expansion_sheet_is_unreadable_not_expanded():
+    """ "Billion laughs" in the sheet XML: the parser (expat ≥ 2.4) refuses it; a clear error."""
+    entities = "".join(
+        f'<!ENTITY l{i} "{("&l%s;" % (i - 1)) * 10}">' for i in range(1, 10)
+    )  # fmt: skip
+    doctype = f'<!DOCTYPE w [<!ENTITY l0 "lollollollol">{entities}]>'
+    header = "".join(
+        f'<c t="inlineStr"><is><t>{c}</t></is></c>' for c in services_directory.COLUMNS
+    )
+    sheet = (
+        f'{doctype}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<sheetData><row r="1">{header}</row>'
+        '<row r="2"><c t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>'
+    )
+    book = Workbook(write_only=True)
+    book.create_sheet("providers").append(["x"])
+    small, out = io.BytesIO(), io.BytesIO()
+    book.save(small)
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            is_sheet = info.filename == "xl/worksheets/sheet1.xml"
+            zf.writestr(info, sheet if is_sheet else source.read(info))
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as caught:
+        services_directory.read_table("p.xlsx", out.getvalue())
+    assert time.perf_counter() - started < 2
+    assert caught.value.code == "unreadable"
