@@ -9,7 +9,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from gbvms.core import demo, scoping
         from gbvms.referrals.demo import demo_lines
-        from gbvms.referrals.models import HelpReply, HelpRequest, Referral
+        from gbvms.referrals.models import HelpReply, HelpRequest, Referral, ServiceProvider
         from gbvms.referrals.selectors import help_request_need_to_know, referral_need_to_know
 
         # a referral: the sending side through its case, the receiving provider's staff through
@@ -25,4 +25,9 @@ class ReferralsConfig(AppConfig):
             HelpRequest, need_to_know=help_request_need_to_know, permissions={"cases.intake"}
         )
         scoping.register(HelpReply, via="request", permissions={"cases.intake"})
+        # the directory is public; a provider's whole record (internal contacts, beds, import
+        # and export) is managed with orgs.manage over its agency
+        scoping.register(
+            ServiceProvider, unit_path="agency__unit__path", permissions={"orgs.manage"}
+        )
         demo.register("referrals", demo_lines)

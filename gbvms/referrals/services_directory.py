@@ -12,11 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gbvms.cases.models import ServiceCode
-from gbvms.core import tabular
+from gbvms.core import scoping, tabular
 from gbvms.geo.models import AdminUnit, Level
 from gbvms.orgs.models import Agency
 from gbvms.referrals.models import ProviderType, ReferralPathway, ServiceProvider
@@ -107,14 +107,11 @@ def next_on_pathway(
     return None
 
 
-def providers_in_scope(prefixes: list[str]) -> QuerySet[ServiceProvider]:
+def providers_in_scope(user: Any) -> QuerySet[ServiceProvider]:
+    """The providers whose records (internal contacts included) the user manages: orgs.manage
+    over the provider's agency (the scoping rule of ServiceProvider)."""
     qs = ServiceProvider.objects.select_related("agency", "agency__unit").order_by("name")
-    if "/" in prefixes:
-        return qs
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(agency__unit__path__startswith=prefix)
-    return qs.filter(condition)
+    return scoping.scoped(user, "orgs.manage", qs)
 
 
 # ------------------------------------------------------------------------------------ import

@@ -213,7 +213,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         unit = unit_get(code=commune_code, level="commune")
         matches = services_directory.providers_for(unit, service) if unit else []
     prefixes = _directory_scope(request.user)
-    providers = services_directory.providers_in_scope(prefixes) if prefixes else None
+    providers = services_directory.providers_in_scope(request.user) if prefixes else None
     context = {
         "matches": matches,
         "commune_code": commune_code,
@@ -237,7 +237,7 @@ def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     provider = None
     if pk:
-        provider = services_directory.providers_in_scope(prefixes).filter(pk=pk).first()
+        provider = services_directory.providers_in_scope(request.user).filter(pk=pk).first()
         if provider is None:
             raise Http404
     form = ProviderForm(
@@ -261,7 +261,7 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    rows = services_directory.export_rows(services_directory.providers_in_scope(prefixes))
+    rows = services_directory.export_rows(services_directory.providers_in_scope(request.user))
     if fmt == "xlsx":  # typed cells and neutralised text: core.tabular
         return tabular.xlsx_response(rows, filename="gbvms-providers.xlsx", sheet="providers")
     return tabular.csv_response(rows, filename="gbvms-providers.csv")
@@ -284,7 +284,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
         else:
             agencies = {a.pk: a for a in _manageable_agencies(request.user)}
             count, errors = services_directory.import_table(
-                rows, agencies, services_directory.providers_in_scope(prefixes)
+                rows, agencies, services_directory.providers_in_scope(request.user)
             )
             if not errors:
                 log_action(
@@ -299,7 +299,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
         "import_form": form,
         "import_errors": errors,
         "services": ServiceCode.choices,
-        "providers": services_directory.providers_in_scope(prefixes),
+        "providers": services_directory.providers_in_scope(request.user),
     }
     return render(request, "referrals/directory.html", context, status=400)
 
