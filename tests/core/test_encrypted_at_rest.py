@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -244,6 +245,27 @@ class TestModelWalk:
             if not isinstance(f, EncryptedTextField)
         ]
         assert plain == []
+
+    def test_the_length_limits_of_the_former_char_fields_are_kept(self):
+        limits = {
+            f"{m._meta.label_lower}.{f.name}": f.max_length
+            for m in case_bearing_models()
+            for f in free_text_fields(m)
+            if isinstance(f, EncryptedTextField) and f.max_length
+        }
+        assert limits == {
+            "cases.casetransfer.reason": 500, "cases.casetransfer.decline_reason": 500,
+            "cases.consent.exception_reason": 500, "cases.intervention.outcome": 500,
+            "cases.perpetrator.occupation": 60, "cases.protectivemeasure.outcome": 500,
+            "cases.protectivemeasure.refusal_reason": 500, "cases.survivor.ethnicity": 60,
+            "referrals.helprequest.closed_reason": 300, "referrals.referral.decline_reason": 500,
+        }  # fmt: skip
+        for name, limit in limits.items():
+            app, model, field = name.split(".")
+            f = apps.get_model(app, model)._meta.get_field(field)
+            assert f.clean("ơ" * limit, None) == "ơ" * limit
+            with pytest.raises(ValidationError):
+                f.clean("ơ" * (limit + 1), None)
 
     def test_no_marker_in_the_raw_database(self, personas, agencies, commune_a, provider):
         pool = {
