@@ -25,6 +25,23 @@ def plan_need_to_know(user: Any, permission: str) -> Q | None:
     return Q(unit__isnull=True) | Q(Exists(tasked))
 
 
+def assignment_need_to_know(user: Any, permission: str) -> Q | None:
+    """A task (plan assignment) is seen and updated by the members of the assigned agency; the
+    unit-subtree grant (plans.view / plans.manage over the agency's unit) is the rule's
+    ``unit_path``."""
+    if permission not in {"plans.view", "plans.manage"}:
+        return None
+    mine = Membership.objects.filter(user=user, is_active=True).values("agency_id")
+    return Q(agency__in=mine)
+
+
+def assignment_get_for_user(*, user: Any, pk: int, for_write: bool = False) -> Assignment:
+    """One task the user may see (or, ``for_write``, update); 404 otherwise."""
+    permission = "plans.manage" if for_write else "plans.view"
+    qs = Assignment.objects.select_related("agency", "agency__unit", "plan", "activity")
+    return scoping.get_for_user(user, permission, qs, pk=pk)
+
+
 def plan_list(*, user: Any, q: str = "", status: str = "") -> QuerySet[Plan]:
     qs = scoping.scoped(user, "plans.view", Plan.objects.select_related("unit"))
     if q.strip():

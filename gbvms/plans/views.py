@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from gbvms.plans.forms import (
     review_formsets,
     reviewed_result,
 )
-from gbvms.plans.models import ActivityAgency, Assignment, PlanImport, PlanStatus, TaskStatus
+from gbvms.plans.models import ActivityAgency, PlanImport, PlanStatus, TaskStatus
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -308,11 +308,7 @@ def agency_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_update(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(
-        Assignment.objects.select_related("agency", "agency__unit", "plan", "activity"), pk=pk
-    )
-    if not services.can_update_task(request.user, task):
-        raise Http404
+    task = selectors.assignment_get_for_user(user=request.user, pk=pk, for_write=True)
     form = TaskForm(request.POST, prefix=f"t{task.pk}")
     if form.is_valid():
         services.assignment_update(
