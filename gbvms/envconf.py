@@ -7,6 +7,7 @@ development keys are generated (and kept in ``.dev-keys.json``) only when ``GBVM
 from __future__ import annotations
 
 import base64
+import datetime
 import ipaddress
 import json
 import os
@@ -39,6 +40,14 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), got {raw!r}") from exc
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django import forms
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from gbvms.cases import classification
 from gbvms.cases.models import GBV_TYPE_CHOICES, Channel, RiskLevel, Sex, Status, ViolenceForm
 from gbvms.cases.selectors import case_workers_supervised
+from gbvms.cases.services import intake_channel_default
 from gbvms.core.forms_util import GuardedForm
+from gbvms.core.phones import PhoneField
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import units_within_grant
 
@@ -30,7 +33,11 @@ class CommuneField(forms.ModelChoiceField):
 class QuickIntakeForm(GuardedForm):
     """The two-minute intake: enough to open a case safely; the rest is completed later."""
 
-    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"), choices=[("", "—"), *Channel.choices]
+    )
+    # one per displayed form: a second POST of the same form opens no second case
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     commune = CommuneField(label=_("Xã, phường nơi xảy ra"), queryset=AdminUnit.objects.none())
     violence_forms = forms.MultipleChoiceField(
         label=_("Chuyện gì đã xảy ra?"),
@@ -54,7 +61,7 @@ class QuickIntakeForm(GuardedForm):
     )
     full_name = forms.CharField(label=_("Họ và tên (nếu người báo tin đồng ý)"), max_length=200,
                                 required=False)  # fmt: skip
-    phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
+    phone = PhoneField(label=_("Số điện thoại"), required=False)
     birth_year = forms.IntegerField(
         label=_("Năm sinh"), min_value=1900, max_value=2100, required=False
     )
@@ -68,6 +75,8 @@ class QuickIntakeForm(GuardedForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("detected_at", timezone.localtime().replace(microsecond=0))
+        kwargs["initial"].setdefault("channel", intake_channel_default(actor))
+        kwargs["initial"].setdefault("submission", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = intake_communes(actor)  # type: ignore[attr-defined]
 
@@ -112,7 +121,7 @@ class IdentitySearchForm(GuardedForm):
     """Posted, never in a URL: names and phone numbers stay out of logs and history."""
 
     name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
+    phone = PhoneField(label=_("Số điện thoại"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -264,7 +264,8 @@ class PerpetratorForm(GuardedForm):
     relationship = forms.ChoiceField(
         label=gettext_lazy("Quan hệ với người bị hại"), choices=list(RELATIONSHIPS.items())
     )
-    sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), choices=Sex.choices, initial="male")
+    # no default: the worker chooses, "unknown" included
+    sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), choices=[("", "—"), *Sex.choices])
     age_group = forms.ChoiceField(
         label=gettext_lazy("Nhóm tuổi"),
         choices=[("", "—"), *[(g, g) for g in AGE_GROUPS if g != "unknown"],

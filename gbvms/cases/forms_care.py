@@ -10,17 +10,27 @@ from gbvms.cases.services_care import CLOSURE_REASONS, service_provider_agencies
 from gbvms.core.forms_util import GuardedForm
 from gbvms.orgs.models import Agency
 
+RISK_ANSWERS = [("yes", _("Có")), ("no", _("Không")), ("", _("Chưa hỏi / không rõ"))]
+
 
 class RiskForm(GuardedForm):
-    """One yes/no box per active checklist item (the checklist is data)."""
+    """Yes / no / not asked for each active checklist item (the checklist is data): "no" and
+    "not asked" are different answers."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for factor in RiskFactor.objects.filter(is_active=True):
-            self.fields[f"f_{factor.code}"] = forms.BooleanField(label=factor.label, required=False)
+            self.fields[f"f_{factor.code}"] = forms.ChoiceField(
+                label=factor.label, choices=RISK_ANSWERS, required=False, initial="",
+                widget=forms.RadioSelect,
+            )  # fmt: skip
 
-    def answers(self) -> dict[str, bool]:
-        return {name[2:]: bool(value) for name, value in self.cleaned_data.items()}
+    def answers(self) -> dict[str, bool | None]:
+        return {
+            name[2:]: {"yes": True, "no": False}.get(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("f_")
+        }
 
 
 class SafetyPlanForm(GuardedForm):
@@ -75,6 +85,10 @@ class FollowUpForm(GuardedForm):
 
 class CloseForm(GuardedForm):
     reason = forms.ChoiceField(label=_("Lý do đóng"), choices=list(CLOSURE_REASONS.items()))
+    explanation = forms.CharField(
+        label=_("Giải thích (bắt buộc với lý do khác)"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

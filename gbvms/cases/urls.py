@@ -29,6 +29,7 @@ ACTION_PATHS = {
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_intake, name="intake"),
+    path("new/done/", views.case_intake_done, name="intake_done"),
     path("follow-ups/overdue/", views_care.overdue, name="overdue"),
     path("notifications/", views_notifications.notifications, name="notifications"),
     path("notifications/read/", views_notifications.notifications_read, name="notifications_read"),

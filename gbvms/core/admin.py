@@ -56,8 +56,10 @@ class AccessLogAdmin(admin.ModelAdmin):
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(AuditedAdmin):
-    """Yearly announced days off (Tết, Hùng Kings, compensatory days) for working-day deadlines."""
+    """The government's announced swaps and extra days off, on top of the public holidays that
+    the ``holidays`` calendar gives (core.workdays), for working-day deadlines."""
 
-    list_display = ["date", "name", "source"]
+    list_display = ["date", "name", "kind", "source"]
+    list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "date"

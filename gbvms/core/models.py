@@ -93,12 +93,20 @@ class AccessLog(models.Model):
 
 
 class PublicHoliday(models.Model):
-    """A day off that is not fixed by date in the Labour Code (Tết, the Hùng Kings'
-    commemoration, the second National Day holiday, compensatory days): announced each year,
-    entered by a national administrator. The fixed-date holidays are computed (core.workdays)."""
+    """What the government announces on top of the legal calendar: an extra day off, or a
+    weekend day worked in exchange (a swap). The public holidays themselves, Tết and the Hùng
+    Kings' commemoration included, come from the maintained ``holidays`` calendar
+    (core.workdays); a national administrator enters only the announcements."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ (nghỉ bù, hoán đổi)")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù (hoán đổi)")
 
     date = models.DateField(_("ngày"), unique=True)
     name = models.CharField(_("tên ngày nghỉ"), max_length=120)
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=Kind.choices, default=Kind.DAY_OFF
+    )
     source = models.CharField(_("căn cứ"), max_length=200, blank=True)
 
     class Meta:

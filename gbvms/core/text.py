@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 
@@ -23,7 +24,14 @@ def fold(text: str) -> str:
 
 
 def normalise_phone(text: str) -> str:
-    """Digits only, with the Vietnamese country code folded to a leading 0."""
+    """Digits only, with the Vietnamese country code folded to a leading 0 (a valid number is
+    first put in its stored form, so '0084 912…', '84912…' and '0912…' are one number)."""
+    from django.core.exceptions import ValidationError
+
+    from gbvms.core.phones import normalise
+
+    with contextlib.suppress(ValidationError):  # not a phone number: its digits, as before
+        text = normalise(text)
     digits = re.sub(r"\D", "", text or "")
     if digits.startswith("84") and len(digits) >= 11:
         digits = "0" + digits[2:]

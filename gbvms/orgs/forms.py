@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import scoping
 from gbvms.core.forms_util import GuardedForm
+from gbvms.core.phones import PhoneField
 from gbvms.core.roles import ROLE_CHOICES
 from gbvms.geo.models import AdminUnit
 from gbvms.geo.selectors import units_within_grant
@@ -34,7 +35,7 @@ class AgencyForm(GuardedForm):
         label=_("Cơ quan cấp trên"), queryset=Agency.objects.none(), required=False
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    phone = PhoneField(label=_("Điện thoại"), required=False)
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
@@ -73,7 +74,7 @@ class UserCreateForm(MembershipForm):
     )
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    phone = PhoneField(label=_("Điện thoại"), required=False)
     password = forms.CharField(
         label=_("Mật khẩu ban đầu"),
         strip=False,
@@ -94,7 +95,7 @@ class UserCreateForm(MembershipForm):
 class UserEditForm(GuardedForm):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    phone = PhoneField(label=_("Điện thoại"), required=False)
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False)
 
 

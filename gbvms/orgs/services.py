@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gbvms.core import scoping
+from gbvms.core import phones, scoping
 from gbvms.core.audit import diff, log_action, snapshot
 from gbvms.core.twofactor import second_factor_required
 from gbvms.geo.models import AdminUnit
@@ -40,6 +40,8 @@ def _check_agency_unit(unit: AdminUnit | None) -> None:
 
 @transaction.atomic
 def agency_create(*, actor: Any, request: HttpRequest | None = None, **data: Any) -> Agency:
+    if "phone" in data:
+        data["phone"] = phones.normalise_field(data["phone"], "phone")
     agency = Agency(**data)
     _check_agency_unit(agency.unit if agency.unit_id else None)
     agency.full_clean()
@@ -61,6 +63,8 @@ def agency_update(
     *, actor: Any, agency: Agency, request: HttpRequest | None = None, **data: Any
 ) -> Agency:
     _require_manage(actor, agency.unit.path)
+    if "phone" in data:
+        data["phone"] = phones.normalise_field(data["phone"], "phone")
     before = snapshot(agency, AGENCY_FIELDS)
     for name, value in data.items():
         setattr(agency, name, value)
@@ -160,6 +164,7 @@ def user_create(
     request: HttpRequest | None = None,
 ) -> User:
     """A user is created with a first membership, so no one exists outside every scope."""
+    phone = phones.normalise_field(phone, "phone")
     user = User(username=username, full_name=full_name, email=email, phone=phone)
     try:
         validate_password(password, user)
@@ -192,6 +197,8 @@ def user_update(*, actor: Any, user: User, request: HttpRequest | None = None, *
     _require_manage_user(actor, user)
     if user.pk == getattr(actor, "pk", None) and data.get("is_active") is False:
         raise ValidationError({"is_active": _("Không thể tự khóa tài khoản của mình.")})
+    if "phone" in data:
+        data["phone"] = phones.normalise_field(data["phone"], "phone")
     before = snapshot(user, USER_FIELDS)
     for name, value in data.items():
         setattr(user, name, value)

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core import phones
 from gbvms.core.forms_util import GuardedForm, GuardedModelForm
+from gbvms.core.phones import PhoneField
 from gbvms.referrals.models import (
     HelpKind,
     ProviderType,
@@ -134,6 +136,12 @@ class ProviderForm(GuardedModelForm):
             )
         return units
 
+    def clean_public_phone(self) -> str:
+        return phones.normalise(self.cleaned_data.get("public_phone"))
+
+    def clean_internal_phone(self) -> str:
+        return phones.normalise(self.cleaned_data.get("internal_phone"))
+
     def save(self, commit: bool = True) -> ServiceProvider:
         provider = super().save(commit=False)
         provider.services = self.cleaned_data["services"]
@@ -189,8 +197,8 @@ class HelpRequestForm(GuardedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    phone = forms.CharField(
-        label=_("Số điện thoại an toàn để liên lạc (không bắt buộc)"), required=False, max_length=30
+    phone = PhoneField(
+        label=_("Số điện thoại an toàn để liên lạc (không bắt buộc)"), required=False
     )
     email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
     safe_times = forms.CharField(

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gbvms.cases.models import ServiceCode
-from gbvms.core import scoping, tabular
+from gbvms.core import phones, scoping, tabular
 from gbvms.geo.models import AdminUnit, Level
 from gbvms.orgs.models import Agency
 from gbvms.referrals.models import ProviderType, ReferralPathway, ServiceProvider
@@ -288,6 +288,15 @@ def _check_beds(row: dict[str, str], data: dict[str, Any], column: str) -> str:
     return _("Phải là số nguyên không âm.") if value and not value.isdigit() else ""
 
 
+def _phone(data: dict[str, Any], column: str) -> str:
+    """Normalise the column in place; the message when it is not a phone number."""
+    try:
+        data[column] = phones.normalise(data[column])
+    except ValidationError as exc:
+        return exc.messages[0]
+    return ""
+
+
 def _parse_row(
     row: dict[str, str],
     number: int,
@@ -317,6 +326,8 @@ def _parse_row(
         "coverage": _check_coverage(row, data, units),
         "shelter_beds": _check_beds(row, data, "shelter_beds"),
         "shelter_occupied": _check_beds(row, data, "shelter_occupied"),
+        "public_phone": _phone(data, "public_phone"),
+        "internal_phone": _phone(data, "internal_phone"),
         "internal_email": _("Địa chỉ thư điện tử không hợp lệ.")
         if data["internal_email"] and "@" not in data["internal_email"]
         else "",

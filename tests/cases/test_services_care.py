@@ -51,7 +51,10 @@ class TestRisk:
         ],
     )  # fmt: skip
     def test_scoring(self, yes, score, level):
-        assert services_care.score_risk(dict.fromkeys(yes, True)) == (score, level)
+        # every factor answered: yes for those listed, no for the others
+        codes = RiskFactor.objects.filter(is_active=True).values_list("code", flat=True)
+        answers = {code: code in yes for code in codes}
+        assert services_care.score_risk(answers) == (score, level)
 
     def test_thresholds_are_data_too(self):
         from gbvms.cases.models import RiskThreshold
@@ -150,7 +153,8 @@ class TestFollowUpsAndClosure:
             )
         assert err.value.code == "needs_supervisor"
 
-    def test_supervisor_closes_and_worker_reopens(self, personas, case):
+    def test_supervisor_closes_and_worker_reopens(self, personas, case, settings):
+        settings.CASE_CLOSURE_CHECKLIST = []  # the checklist: tests/cases/test_data_rules.py
         services_care.case_close(
             actor=personas["supervisor"], case=case, reason="survivor_request",
             version=case.version,
@@ -174,7 +178,8 @@ class TestFollowUpsAndClosure:
             )
         assert err.value.code == "open_follow_ups"
 
-    def test_stale_version_is_refused(self, personas, case):
+    def test_stale_version_is_refused(self, personas, case, settings):
+        settings.CASE_CLOSURE_CHECKLIST = []
         stale = case.version
         services_care.need_set(actor=personas["worker_a"], case=case, kind="safety",
                                status="planned")  # fmt: skip

@@ -160,7 +160,7 @@ class TestChildTimeline:
         assert add_working_days(wednesday, 1) == datetime.datetime(
             2026, 5, 4, 9, 0, tzinfo=datetime.UTC
         )
-        # Tết 2026 (seeded): Friday 13/02 + 5 working days skips 16–20/02
+        # Tết 2026 (from the calendar): Friday 13/02 + 5 working days skips 16–20/02
         before_tet = datetime.datetime(2026, 2, 13, 9, 0, tzinfo=datetime.UTC)
         assert add_working_days(before_tet, 5) == datetime.datetime(
             2026, 2, 27, 9, 0, tzinfo=datetime.UTC
@@ -170,9 +170,9 @@ class TestChildTimeline:
         assert is_working_day(datetime.date(2026, 4, 28))
         # 2/9/2029 is a Sunday: Monday 3/9 is off; an announced day is read from the table
         assert not is_working_day(datetime.date(2029, 9, 3))
-        assert is_working_day(datetime.date(2027, 2, 8))
-        PublicHoliday.objects.create(date=datetime.date(2027, 2, 8), name="Tết Nguyên đán")
-        assert not is_working_day(datetime.date(2027, 2, 8))
+        assert is_working_day(datetime.date(2027, 3, 8))
+        PublicHoliday.objects.create(date=datetime.date(2027, 3, 8), name="Nghỉ hoán đổi")
+        assert not is_working_day(datetime.date(2027, 3, 8))
 
     def test_working_days_are_counted_in_vietnam_time(self):
         # 23:00 UTC on 29/04 is 06:00 on Thursday 30/04 in Vietnam: the next working day

@@ -18,7 +18,7 @@ def intake(client, commune, **extra):
         "detected_at": "2026-03-02T09:30",
     }
     data.update(extra)
-    return client.post("/cases/new/", data)
+    return client.post("/cases/new/", data, follow=True)  # answered with a redirect
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ def network(agencies, province, commune_a, commune_b):
         type=ProviderType.SOCIAL_WORK_CENTRE,
         services=["shelter", "psychosocial"],
         open_24_7=True,
-        public_phone="0255 111 222",
+        public_phone="0255 3811 222",
         internal_phone="0905 000 111",
         shelter_beds=10,
         shelter_occupied=4,

@@ -87,7 +87,7 @@ class TestPublicRequests:
         case = Case.objects.unscoped().get()
         assert response["Location"] == f"/cases/{case.code}/"
         assert (case.channel, case.unit, case.immediate_danger) == ("public_web", commune_a, True)
-        assert case.survivor.phone == "0987 000 111"
+        assert case.survivor.phone == "+84987000111"  # normalised (E.164)
         assert case.incidents.get().violence_forms == ["the_chat"]
         item.refresh_from_db()
         assert (item.status, item.case) == ("converted", case)

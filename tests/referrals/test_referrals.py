@@ -66,7 +66,7 @@ class TestDirectory:
         assert first["name"] == "Nhà tạm lánh của Trung tâm"
         assert first["agency_id"] == network["centre"].pk
         assert first["internal_phone"] is None  # internal contact only for signed-in staff
-        assert first["public_phone"] == "0255 111 222"
+        assert first["public_phone"] == "0255 3811 222"
 
     def test_import_reports_every_bad_row_and_writes_nothing(self, network, agencies):
         header = services_directory.COLUMNS

@@ -219,7 +219,8 @@ class Incident(models.Model):
 
 class Perpetrator(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="perpetrators")
-    sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices, default=Sex.MALE)
+    # no default: what is not known is recorded as unknown, never guessed
+    sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices)
     age_group = models.CharField(_("nhóm tuổi"), max_length=10, blank=True)
     relationship = models.CharField(
         _("quan hệ với người bị hại"), max_length=32, choices=list(RELATIONSHIPS.items())
