@@ -551,43 +551,46 @@ def assignment_update(
 
 def send_reminders(today: datetime.date | None = None) -> int:
     """E-mail the members of each agency whose reminders are due (plan and date only) and mark
-    them sent; the agency's task page lists them too. Returns how many were sent."""
+    them sent; the agency's task page lists them too. Returns how many were sent. Each
+    reminder is claimed by a conditional update (two runs at once send it once) and its
+    e-mail goes out after that commits."""
     today = today or timezone.localdate()
     due = Reminder.objects.filter(
-        sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today,
-        entry__withdrawn_at__isnull=True,
-    ).select_related("entry", "entry__plan")  # fmt: skip
+        sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today
+    )
+    return sum(_send_reminder(pk) for pk in list(due.values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def _send_reminder(pk: int) -> int:
+    if not Reminder.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+        return 0  # sent by another run meanwhile
+    reminder = Reminder.objects.select_related("entry", "entry__plan").get(pk=pk)
     roles = [code for code, role in ROLES.items() if "plans.view" in role.permissions]
-    sent = 0
-    for reminder in due:
-        # claimed before it is sent: of two runs at once, one sends it
-        if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        ):
-            continue
-        emails = list(
-            Membership.objects.filter(
-                agency=reminder.agency_id, is_active=True, role__in=roles, user__is_active=True
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-            .distinct()
+    emails = list(
+        Membership.objects.filter(
+            agency=reminder.agency_id, is_active=True, role__in=roles, user__is_active=True
         )
-        entry = reminder.entry
-        if emails:
-            link = reverse("plans:agency_tasks", args=[reminder.agency_id])
-            send_mail(
-                subject=_("[GBVMS] Hạn %(date)s: %(title)s")
-                % {"date": entry.due_on.strftime("%d/%m/%Y"), "title": entry.title[:120]},
-                message=_("Kế hoạch: %(plan)s\nHạn: %(date)s\nXem nhiệm vụ của cơ quan: %(link)s")
-                % {
-                    "plan": entry.plan.title[:200],
-                    "date": entry.due_on.strftime("%d/%m/%Y"),
-                    "link": link,
-                },
-                from_email=None,
-                recipient_list=emails,
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    entry = reminder.entry
+    if emails:
+        link = reverse("plans:agency_tasks", args=[reminder.agency_id])
+        subject = _("[GBVMS] Hạn %(date)s: %(title)s") % {
+            "date": entry.due_on.strftime("%d/%m/%Y"),
+            "title": entry.title[:120],
+        }
+        message = _("Kế hoạch: %(plan)s\nHạn: %(date)s\nXem nhiệm vụ của cơ quan: %(link)s") % {
+            "plan": entry.plan.title[:200],
+            "date": entry.due_on.strftime("%d/%m/%Y"),
+            "link": link,
+        }
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=subject, message=message, from_email=None, recipient_list=emails,
                 fail_silently=True,
             )
-        sent += 1
-    return sent
+        )  # fmt: skip
+    return 1
