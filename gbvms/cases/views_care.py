@@ -105,11 +105,13 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
     action = ACTIONS.get(name)
     if action is None:
         raise Http404
-    case = selectors.case_get_for_user(
-        user=request.user, code=code, request=request, for_write=True, action="cases.case.opened"
-    )
+    with transaction.atomic():  # a 404 on the target (a follow-up, a consent …) undoes the log
+        case = selectors.case_get_for_user(
+            user=request.user, code=code, request=request, for_write=True,
+            action="cases.case.opened",
+        )  # fmt: skip
+        on = action.target(case, pk) if action.target else {"case": case}
     form = action.form(request.POST, case)
-    on = action.target(case, pk) if action.target else {"case": case}
     with transaction.atomic():
         # lock the case at the version the form was loaded with: of two concurrent saves from
         # the same version the database lets one through; the other then sees the new version
