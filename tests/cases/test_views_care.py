@@ -190,13 +190,13 @@ class TestMeasurePages:
         assert "quyết định trước" in page
         too_long = client.post(
             f"/cases/{case.code}/measures/{measure.pk}/decide/",
-            v(case, grant="yes", starts_at="2026-03-02T12:00", ends_at="2026-03-06T12:00"),
+            v(case, grant="yes", starts_at="2026-03-02T17:00", ends_at="2026-03-06T17:00"),
         )
         assert too_long.status_code == 400
         assert "Thời hạn tối đa của biện pháp này là 3 ngày." in too_long.content.decode()
         client.post(
             f"/cases/{case.code}/measures/{measure.pk}/decide/",
-            v(case, grant="yes", starts_at="2026-03-02T12:00", ends_at="2026-03-05T12:00"),
+            v(case, grant="yes", starts_at="2026-03-02T17:00", ends_at="2026-03-05T17:00"),
         )
         measure.refresh_from_db()
         assert measure.decision == "granted"
