@@ -556,8 +556,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
     e-mail goes out after that commits."""
     today = today or timezone.localdate()
     due = Reminder.objects.filter(
-        sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today
-    )
+        sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today,
+        entry__withdrawn_at__isnull=True,  # a date an edit removed (calendar_build)
+    )  # fmt: skip
     return sum(_send_reminder(pk) for pk in list(due.values_list("pk", flat=True)))
 
 

@@ -121,3 +121,12 @@ class TestCalendarRebuild:
             assert send_now() == 0
         assert sent_reminders() == sent
         assert CalendarEntry.objects.get(due_on=JUNE_20).withdrawn_at is not None
+
+    def test_a_withdrawn_date_sends_nothing(self, plan):
+        entry = CalendarEntry.objects.get(due_on=JUNE_20)
+        CalendarEntry.objects.filter(pk=entry.pk).update(
+            withdrawn_at=datetime.datetime.now(datetime.UTC)
+        )
+        with at(datetime.date(2024, 6, 6)):
+            assert send_now() == 0
+        assert not Reminder.objects.filter(sent_at__isnull=False).exists()
