@@ -18,6 +18,7 @@ from gbvms.api.versions import (
     VersionRequired,
     case_write,
     etag,
+    field_error_code,
 )
 from gbvms.cases import classification, selectors, services
 from gbvms.cases.models import Case, Channel, Consent, Sex
@@ -150,7 +151,7 @@ class ConsentOut(Schema):
 
 def errors_of(exc: ValidationError) -> Error:
     if hasattr(exc, "error_dict"):
-        return Error(code="validation_error", errors=exc.message_dict)
+        return Error(code=field_error_code(exc), errors=exc.message_dict)
     return Error(code=exc.code or "validation_error", errors={"__all__": exc.messages})
 
 

@@ -43,9 +43,19 @@ class VersionRequired(Schema):
     errors: dict[str, list[str]]
 
 
+def field_error_code(exc: ValidationError) -> str:
+    """The code of a field error (the first one that has a code: ``before_detection``,
+    ``invalid_phone``…), else ``validation_error``."""
+    for errors in exc.error_dict.values():
+        for error in errors:
+            if error.code:
+                return str(error.code)
+    return "validation_error"
+
+
 def error_body(exc: ValidationError) -> dict[str, Any]:
     if hasattr(exc, "error_dict"):
-        return {"code": "validation_error", "errors": exc.message_dict}
+        return {"code": field_error_code(exc), "errors": exc.message_dict}
     return {"code": exc.code or "validation_error", "errors": {"__all__": exc.messages}}
 
 

@@ -107,6 +107,7 @@ class TestTimes:
             )  # fmt: skip
         assert response.status_code == 422
         assert list(response.json()["errors"]) == ["delivered_at"]
+        assert response.json()["code"] == "before_detection"
         assert not ServiceRecord.objects.unscoped().exists()
 
     def test_service_in_the_future_beyond_the_skew(self, personas, agencies, case, later):
@@ -227,6 +228,7 @@ class TestTimes:
         )
         assert response.status_code == 422
         assert list(response.json()["errors"]) == ["occurred_on"]
+        assert response.json()["code"] == "after_detection"
         assert not case.incidents.exists()
 
 
@@ -278,6 +280,7 @@ class TestPhones:
         )  # fmt: skip
         assert response.status_code == 422
         assert list(response.json()["errors"]) == ["phone"]
+        assert response.json()["code"] == "invalid_phone"
         assert not Case.objects.unscoped().exists()
 
     def test_duplicates_match_every_form_of_a_number(self, personas, as_user):
