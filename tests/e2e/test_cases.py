@@ -43,7 +43,9 @@ def test_hotline_intake_then_worker_classifies_and_other_commune_gets_404(server
     worker.wait_for_url(f"{server}/cases/{code}/")
     assert worker.get_by_test_id("gbv-type").inner_text() == "Bạo lực thể chất"
     worker.get_by_text("Đánh giá rủi ro", exact=True).click()  # the form loads on opening
-    worker.get_by_label("Người gây bạo lực đã dùng hoặc đe dọa dùng vũ khí, hung khí?").check()
+    weapon = "Người gây bạo lực đã dùng hoặc đe dọa dùng vũ khí, hung khí?"
+    # yes / no / not asked for each factor: "Có" in the weapon question's block
+    worker.locator(".field", has_text=weapon).get_by_label("Có", exact=True).check()
     worker.get_by_role("button", name="Lưu đánh giá").click()
     worker.wait_for_url(f"{server}/cases/{code}/")
     assert worker.get_by_test_id("risk-level").inner_text() == "Cao"
