@@ -118,9 +118,11 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
         refused = _claim(request, case, required=action.edit)
         if refused is not None:
             form.is_valid()  # keep what was typed; nothing is saved
-            form.add_error(None, refused.messages[0])
             if refused.code != changes.STALE:  # no version posted
+                form.add_error(None, refused.messages[0])
                 return _page_with(request, case, name, form, {}, 400)
+            form.add_error(None, _("Vụ việc vừa được người khác cập nhật; chưa lưu gì. Xem các "
+                                   "thay đổi bên dưới rồi gửi lại."))  # fmt: skip
             stale = {"stale_changes": changes_since_form(request, case)}
             return _page_with(request, case, name, form, stale, 409)
         saved = submit(form, action.service, actor=request.user, request=request, **on)

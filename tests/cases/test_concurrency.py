@@ -489,3 +489,29 @@ def test_the_case_change_door_refuses_a_closed_case_but_reopening(personas, case
         changes.case_touch(fresh(case))
     assert refused.value.code == "case_closed"
     changes.case_touch(fresh(case), reopening=True)  # reopening passes
+
+
+@pytest.mark.django_db
+class TestClassificationWizard:
+    SAVE = {"a_rape": "yes", "save": "1", "occurred_on": "", "relationships": ["intimate_partner"]}
+
+    def test_the_wizard_carries_the_version_it_began_at(self, personas, as_user, case):
+        client = as_user(personas["worker_a"])
+        url = reverse("cases:classify", args=[case.code])
+        began = fresh(case).version
+        assert f'name="case_version" value="{began}"' in client.get(url).content.decode()
+        step = client.post(url, {"answer": "yes", "case_version": began}).content.decode()
+        someone_else_changes(case, personas["supervisor"])
+        assert f'name="case_version" value="{began}"' in step  # not the version now
+        before = snapshot()
+        stale = client.post(url, self.SAVE | {"case_version": began})
+        assert stale.status_code == 200
+        assert "vừa được người khác cập nhật" in stale.content.decode()
+        assert not fresh(case).incidents.exclude(gbv_type="").exists()
+        missing = client.post(url, self.SAVE)
+        assert "Biểu mẫu thiếu phiên bản của vụ việc" in missing.content.decode()
+        after = snapshot()
+        assert (after["Case"], after["Incident"]) == (before["Case"], before["Incident"])
+        saved = client.post(url, self.SAVE | {"case_version": fresh(case).version})
+        assert saved.status_code == 302
+        assert fresh(case).incidents.get().gbv_type == "rape"

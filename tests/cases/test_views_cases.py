@@ -151,6 +151,7 @@ class TestWizard:
                 "save": "1",
                 "occurred_on": "2026-02-28",
                 "relationships": ["intimate_partner"],
+                "case_version": Case.objects.unscoped().get().version,  # as the wizard carries it
             },
         )
         assert saved.status_code == 302
