@@ -233,11 +233,18 @@ class TestClassifyApi:
 
 @pytest.mark.django_db
 class TestConsent:
-    def test_give_and_withdraw(self, personas, as_user, case_code):
+    def test_give_and_withdraw(self, personas, as_user, case_code, agencies):
+        from gbvms.referrals.models import ServiceProvider
+
+        # a sharing consent names a provider serving the case's commune (a national one here)
+        clinic = ServiceProvider.objects.create(
+            agency=agencies["province"], name="Phòng khám", type="hospital", services=["health"],
+            national=True,
+        )
         client = as_user(personas["worker_a"])
         given = client.post(
             f"/api/v1/cases/{case_code}/consents",
-            {"kind": "sharing", "service_types": ["health"], "provider_ids": [7],
+            {"kind": "sharing", "service_types": ["health"], "provider_ids": [clinic.pk],
              "given_by": "survivor"},
             content_type="application/json",
         )  # fmt: skip

@@ -107,14 +107,24 @@ class TestConsentExceptions:
         )  # fmt: skip
         assert consent.exception_reason.startswith("Người giám hộ")
 
-    def test_life_threat_needs_a_supervisor(self, personas, case):
-        with pytest.raises(ValidationError):
+    def test_life_threat_needs_a_supervisor(self, personas, case, agencies):
+        from gbvms.referrals.models import ServiceProvider
+
+        police = ServiceProvider.objects.create(
+            agency=agencies["province"], name="Công an", type="police",
+            services=["police_justice"], national=True,
+        )  # fmt: skip
+        names = {"service_types": ["police_justice"], "provider_ids": [police.pk]}
+        with pytest.raises(ValidationError) as refused:
             services.consent_give(
                 actor=personas["worker_a"], case=case, kind="sharing", given_by="life_threat",
                 exception_reason="Đang bị đe dọa bằng dao", approved_by=personas["worker_a"],
+                **names,
             )  # fmt: skip
+        assert "approved_by" in refused.value.message_dict
         consent = services.consent_give(
             actor=personas["worker_a"], case=case, kind="sharing", given_by="life_threat",
             exception_reason="Đang bị đe dọa bằng dao", approved_by=personas["supervisor"],
+            **names,
         )  # fmt: skip
         assert consent.approved_by == personas["supervisor"]

@@ -224,14 +224,20 @@ class TestMeasurePages:
 
 @pytest.mark.django_db
 class TestLegalPages:
-    def test_consent_give_and_withdraw(self, personas, as_user, case):
+    def test_consent_give_and_withdraw(self, personas, as_user, case, agencies):
         from gbvms.cases.models import Consent
+        from gbvms.referrals.models import ServiceProvider
 
+        legal = ServiceProvider.objects.create(
+            agency=agencies["province"], name="Trợ giúp pháp lý", type="legal_aid",
+            services=["health", "legal_aid"], national=True,
+        )  # fmt: skip
         client = as_user(personas["worker_a"])
         client.post(
             f"/cases/{case.code}/consents/",
-            {"kind": "sharing", "service_types": ["health", "legal_aid"], "given_by": "survivor"},
-        )
+            {"kind": "sharing", "service_types": ["health", "legal_aid"], "given_by": "survivor",
+             "provider_ids": [legal.pk], "case_version": case.version},
+        )  # fmt: skip
         consent = Consent.objects.unscoped().get()
         assert consent.service_types == ["health", "legal_aid"]
         client.post(f"/cases/{case.code}/consents/{consent.pk}/withdraw/", v(case))
