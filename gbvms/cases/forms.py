@@ -33,9 +33,7 @@ class CommuneField(forms.ModelChoiceField):
 class QuickIntakeForm(GuardedForm):
     """The two-minute intake: enough to open a case safely; the rest is completed later."""
 
-    channel = forms.ChoiceField(
-        label=_("Kênh tiếp nhận"), choices=[("", "—"), *Channel.choices]
-    )
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=[("", "—"), *Channel.choices])
     # one per displayed form: a second POST of the same form opens no second case
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     commune = CommuneField(label=_("Xã, phường nơi xảy ra"), queryset=AdminUnit.objects.none())

@@ -104,9 +104,7 @@ class PublicHoliday(models.Model):
 
     date = models.DateField(_("ngày"), unique=True)
     name = models.CharField(_("tên ngày nghỉ"), max_length=120)
-    kind = models.CharField(
-        _("loại"), max_length=12, choices=Kind.choices, default=Kind.DAY_OFF
-    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.DAY_OFF)
     source = models.CharField(_("căn cứ"), max_length=200, blank=True)
 
     class Meta:

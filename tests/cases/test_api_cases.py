@@ -238,7 +238,10 @@ class TestConsent:
 
         # a sharing consent names a provider serving the case's commune (a national one here)
         clinic = ServiceProvider.objects.create(
-            agency=agencies["province"], name="Phòng khám", type="hospital", services=["health"],
+            agency=agencies["province"],
+            name="Phòng khám",
+            type="hospital",
+            services=["health"],
             national=True,
         )
         client = as_user(personas["worker_a"])

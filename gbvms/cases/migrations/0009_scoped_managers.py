@@ -5,160 +5,188 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_perpetrator_sex_no_default'),
+        ("cases", "0008_perpetrator_sex_no_default"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='case',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-created_at', '-id'], 'verbose_name': 'vụ việc', 'verbose_name_plural': 'vụ việc'},
+            name="case",
+            options={
+                "default_manager_name": "internal_objects",
+                "ordering": ["-created_at", "-id"],
+                "verbose_name": "vụ việc",
+                "verbose_name_plural": "vụ việc",
+            },
         ),
         migrations.AlterModelOptions(
-            name='caseassignment',
-            options={'default_manager_name': 'internal_objects'},
+            name="caseassignment",
+            options={"default_manager_name": "internal_objects"},
         ),
         migrations.AlterModelOptions(
-            name='casetransfer',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-requested_at', '-id']},
+            name="casetransfer",
+            options={
+                "default_manager_name": "internal_objects",
+                "ordering": ["-requested_at", "-id"],
+            },
         ),
         migrations.AlterModelOptions(
-            name='consent',
-            options={'default_manager_name': 'internal_objects', 'verbose_name': 'sự đồng ý', 'verbose_name_plural': 'sự đồng ý'},
+            name="consent",
+            options={
+                "default_manager_name": "internal_objects",
+                "verbose_name": "sự đồng ý",
+                "verbose_name_plural": "sự đồng ý",
+            },
         ),
         migrations.AlterModelOptions(
-            name='followup',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['due_on', 'id']},
+            name="followup",
+            options={"default_manager_name": "internal_objects", "ordering": ["due_on", "id"]},
         ),
         migrations.AlterModelOptions(
-            name='incident',
-            options={'default_manager_name': 'internal_objects', 'verbose_name': 'sự việc', 'verbose_name_plural': 'sự việc'},
+            name="incident",
+            options={
+                "default_manager_name": "internal_objects",
+                "verbose_name": "sự việc",
+                "verbose_name_plural": "sự việc",
+            },
         ),
         migrations.AlterModelOptions(
-            name='intervention',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['done_on', 'id']},
+            name="intervention",
+            options={"default_manager_name": "internal_objects", "ordering": ["done_on", "id"]},
         ),
         migrations.AlterModelOptions(
-            name='need',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['kind']},
+            name="need",
+            options={"default_manager_name": "internal_objects", "ordering": ["kind"]},
         ),
         migrations.AlterModelOptions(
-            name='perpetrator',
-            options={'default_manager_name': 'internal_objects'},
+            name="perpetrator",
+            options={"default_manager_name": "internal_objects"},
         ),
         migrations.AlterModelOptions(
-            name='protectivemeasure',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-requested_at', '-id']},
+            name="protectivemeasure",
+            options={
+                "default_manager_name": "internal_objects",
+                "ordering": ["-requested_at", "-id"],
+            },
         ),
         migrations.AlterModelOptions(
-            name='report',
-            options={'default_manager_name': 'internal_objects'},
+            name="report",
+            options={"default_manager_name": "internal_objects"},
         ),
         migrations.AlterModelOptions(
-            name='riskassessment',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-assessed_at', '-id']},
+            name="riskassessment",
+            options={
+                "default_manager_name": "internal_objects",
+                "ordering": ["-assessed_at", "-id"],
+            },
         ),
         migrations.AlterModelOptions(
-            name='safetyplan',
-            options={'default_manager_name': 'internal_objects'},
+            name="safetyplan",
+            options={"default_manager_name": "internal_objects"},
         ),
         migrations.AlterModelOptions(
-            name='servicerecord',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['delivered_at', 'id']},
+            name="servicerecord",
+            options={
+                "default_manager_name": "internal_objects",
+                "ordering": ["delivered_at", "id"],
+            },
         ),
         migrations.AlterModelOptions(
-            name='survivor',
-            options={'default_manager_name': 'internal_objects', 'verbose_name': 'người bị bạo lực', 'verbose_name_plural': 'người bị bạo lực'},
+            name="survivor",
+            options={
+                "default_manager_name": "internal_objects",
+                "verbose_name": "người bị bạo lực",
+                "verbose_name_plural": "người bị bạo lực",
+            },
         ),
         migrations.AlterModelManagers(
-            name='case',
+            name="case",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='caseassignment',
+            name="caseassignment",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='casetransfer',
+            name="casetransfer",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='consent',
+            name="consent",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='followup',
+            name="followup",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='incident',
+            name="incident",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='intervention',
+            name="intervention",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='need',
+            name="need",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='perpetrator',
+            name="perpetrator",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='protectivemeasure',
+            name="protectivemeasure",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='report',
+            name="report",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='riskassessment',
+            name="riskassessment",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='safetyplan',
+            name="safetyplan",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='servicerecord',
+            name="servicerecord",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='survivor',
+            name="survivor",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -5,20 +5,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_public_holiday_swaps'),
+        ("core", "0007_public_holiday_swaps"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='accesslog',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-at', '-id'], 'verbose_name': 'nhật ký truy cập', 'verbose_name_plural': 'nhật ký truy cập'},
+            name="accesslog",
+            options={
+                "default_manager_name": "internal_objects",
+                "ordering": ["-at", "-id"],
+                "verbose_name": "nhật ký truy cập",
+                "verbose_name_plural": "nhật ký truy cập",
+            },
         ),
         migrations.AlterModelManagers(
-            name='accesslog',
+            name="accesslog",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
     ]

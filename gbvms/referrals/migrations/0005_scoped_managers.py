@@ -5,40 +5,39 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0004_encrypt_reasons'),
+        ("referrals", "0004_encrypt_reasons"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='helpreply',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['created_at', 'id']},
+            name="helpreply",
+            options={"default_manager_name": "internal_objects", "ordering": ["created_at", "id"]},
         ),
         migrations.AlterModelOptions(
-            name='helprequest',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-created_at']},
+            name="helprequest",
+            options={"default_manager_name": "internal_objects", "ordering": ["-created_at"]},
         ),
         migrations.AlterModelOptions(
-            name='referral',
-            options={'default_manager_name': 'internal_objects', 'ordering': ['-sent_at', '-id']},
+            name="referral",
+            options={"default_manager_name": "internal_objects", "ordering": ["-sent_at", "-id"]},
         ),
         migrations.AlterModelManagers(
-            name='helpreply',
+            name="helpreply",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='helprequest',
+            name="helprequest",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AlterModelManagers(
-            name='referral',
+            name="referral",
             managers=[
-                ('internal_objects', django.db.models.manager.Manager()),
+                ("internal_objects", django.db.models.manager.Manager()),
             ],
         ),
     ]
