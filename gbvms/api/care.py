@@ -6,7 +6,6 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from gbvms.api.cases import Error, IncidentIn, StrictSchema, incident_data
@@ -133,8 +132,9 @@ def follow_up_create(
 def follow_up_complete(
     request: HttpRequest, code: str, item_id: int, response: HttpResponse
 ) -> Status:
-    case = _case(request, code)
-    item = get_object_or_404(FollowUp, pk=item_id, case=case)
+    case, item = selectors.case_item_get_for_user(
+        user=request.user, code=code[:20], model=FollowUp, item_id=item_id, request=request
+    )
     _done, refused = case_write(
         request, case, lambda: services_care.follow_up_done(
             actor=request.user, follow_up=item, request=request

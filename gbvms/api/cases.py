@@ -7,7 +7,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -285,10 +284,9 @@ def consent_create(
 def consent_withdraw(
     request: HttpRequest, code: str, consent_id: int, response: HttpResponse
 ) -> Status[ConsentOut | Error]:
-    case = selectors.case_get_for_user(
-        user=request.user, code=code[:20], request=request, for_write=True
+    case, consent = selectors.case_item_get_for_user(
+        user=request.user, code=code[:20], model=Consent, item_id=consent_id, request=request
     )
-    consent = get_object_or_404(Consent, pk=consent_id, case=case)
     _done, refused = case_write(
         request, case, lambda: services.consent_withdraw(
             actor=request.user, consent=consent, request=request

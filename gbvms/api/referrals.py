@@ -106,6 +106,8 @@ class Problem(Schema):
     summary="Refer a case to a provider (refused without consent)",
 )
 def referral_create(request: HttpRequest, code: str, payload: ReferralIn) -> Status:
+    # the provider first (the directory is public): a 404 on it leaves no 'case opened' row
+    provider = get_object_or_404(ServiceProvider, pk=payload.provider_id, is_active=True)
     case = case_selectors.case_get_for_user(
         user=request.user,
         code=code[:20],
@@ -113,7 +115,6 @@ def referral_create(request: HttpRequest, code: str, payload: ReferralIn) -> Sta
         for_write=True,
         action="cases.case.opened",
     )
-    provider = get_object_or_404(ServiceProvider, pk=payload.provider_id, is_active=True)
     try:
         referral = services.referral_send(
             actor=request.user,

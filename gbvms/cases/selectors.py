@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -117,6 +118,22 @@ def case_get_for_user(
     )
     log_case(action, actor=user, case=case, request=request, reason=reason)
     return case
+
+
+def case_item_get_for_user(
+    *, user: Any, code: str, model: type[models.Model], item_id: int, request: HttpRequest
+) -> tuple[Case, Any]:
+    """A case opened for writing and one of its records (a follow-up, a consent …), in one
+    transaction: a 404 on the record undoes the case's 'opened' log row, so a refused request
+    writes nothing."""
+    with transaction.atomic():
+        case = case_get_for_user(
+            user=user, code=code, request=request, for_write=True, action="cases.case.opened"
+        )
+        item = model._default_manager.filter(pk=item_id, case=case).first()
+        if item is None:
+            raise Http404
+    return case, item
 
 
 @dataclass
