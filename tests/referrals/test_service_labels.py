@@ -35,3 +35,10 @@ def test_directory_lists_service_names(personas, as_user, network):
     page = as_user(personas["admin"]).get("/referrals/directory/").content.decode()
     assert "<td>Nơi tạm lánh, Tâm lý - xã hội</td>" in page
     assert "<td>shelter, psychosocial</td>" not in page
+
+
+@pytest.mark.django_db
+def test_unclassified_case_shows_a_dash_for_the_type(personas, as_user, case, network, consent):
+    referral_id = refer(as_user(personas["worker_a"]), case, network["shelter"])
+    page = as_user(network["staff"]).get(f"/referrals/{referral_id}/").content.decode()
+    assert "<dt>Loại bạo lực</dt><dd>—</dd>" in page
