@@ -42,3 +42,10 @@ def test_unclassified_case_shows_a_dash_for_the_type(personas, as_user, case, ne
     referral_id = refer(as_user(personas["worker_a"]), case, network["shelter"])
     page = as_user(network["staff"]).get(f"/referrals/{referral_id}/").content.decode()
     assert "<dt>Loại bạo lực</dt><dd>—</dd>" in page
+
+
+@pytest.mark.django_db
+def test_case_page_names_the_consented_services(personas, as_user, case, consent):
+    page = as_user(personas["worker_a"]).get(f"/cases/{case.code}/").content.decode()
+    assert "Đồng ý chia sẻ thông tin (Tâm lý - xã hội, Nơi tạm lánh)" in page
+    assert "psychosocial" not in page
