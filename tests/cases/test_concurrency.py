@@ -175,7 +175,8 @@ class TestPageActions:
         assert response.status_code == 409
         body = response.content.decode()
         assert 'data-testid="stale"' in body
-        assert "cases.need.set" in body  # the change made meanwhile, and who made it
+        assert "Cập nhật nhu cầu" in body  # the change made meanwhile, in words, and who made it
+        assert "cases.need.set" not in body
         assert "supervisor" in body
         after = snapshot()
         after["Case"] = before["Case"]  # only the concurrent version bump differs

@@ -307,7 +307,8 @@ def test_second_writer_is_told_what_changed(personas, as_user, case):
     assert response.status_code == 409
     body = response.content.decode()
     assert 'data-testid="stale"' in body
-    assert "cases.need.set" in body
+    assert "Cập nhật nhu cầu" in body
+    assert "cases.need.set" not in body
     assert "supervisor" in body
     assert not RiskAssessment.objects.unscoped().exists()
 
