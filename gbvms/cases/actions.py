@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.cases import services, services_care, services_measures, services_transfer
@@ -44,7 +43,8 @@ class Action:
     service: Callable[..., Any]
     done: Any
     button: Any = None  # None: "Lưu" (save)
-    target: Callable[[Case, int | None], dict[str, Any]] | None = None  # default: the case
+    # (model, keyword): the record of the case named by the URL's pk; default: the case itself
+    target: tuple[type[Any], str] | None = None
     slot: bool = True  # shown on the case page in a <details> that loads the form on demand
     # an edit of existing state (it overwrites or ends something): the form must carry the
     # case version it was loaded at; an addition (a new record beside the others) is checked
@@ -56,13 +56,6 @@ def _plan_form(data: Any, case: Case) -> forms.Form:
     plan = getattr(case, "safety_plan", None) if data is None else None
     initial = {f: getattr(plan, f) for f in SafetyPlanForm.base_fields} if plan else None
     return SafetyPlanForm(data, initial=initial)
-
-
-def _in_case(model: type[Any], key: str) -> Callable[[Case, int | None], dict[str, Any]]:
-    def target(case: Case, pk: int | None) -> dict[str, Any]:
-        return {key: get_object_or_404(model, pk=pk, case=case)}
-
-    return target
 
 
 ACTIONS: dict[str, Action] = {
@@ -78,7 +71,7 @@ ACTIONS: dict[str, Action] = {
                         _("Đã thêm lịch theo dõi."), _("Thêm")),
     "follow_up_done": Action(lambda d, c: forms.Form(d), services_care.follow_up_done,
                              _("Đã hoàn thành lần theo dõi."),
-                             target=_in_case(FollowUp, "follow_up"), slot=False, edit=True),
+                             target=(FollowUp, "follow_up"), slot=False, edit=True),
     "close": Action(lambda d, c: CloseForm(d, initial={"version": c.version}),
                     services_care.case_close, _("Đã đóng vụ việc."), _("Đóng vụ việc"), edit=True),
     "reopen": Action(lambda d, c: ReopenForm(d), services_care.case_reopen,
@@ -89,7 +82,7 @@ ACTIONS: dict[str, Action] = {
                       _("Đã ghi nhận đề nghị."), _("Ghi nhận")),
     "measure_decide": Action(lambda d, c: MeasureDecideForm(d), services_measures.measure_decide,
                              _("Đã ghi nhận quyết định."),
-                             target=_in_case(ProtectiveMeasure, "measure"), slot=False, edit=True),
+                             target=(ProtectiveMeasure, "measure"), slot=False, edit=True),
     "intervention": Action(lambda d, c: InterventionForm(d), services_measures.intervention_record,
                            _("Đã ghi nhận biện pháp với người gây bạo lực."), _("Ghi nhận")),
     "child": Action(lambda d, c: ChildStepForm(d), services_measures.child_step_record,
@@ -98,7 +91,7 @@ ACTIONS: dict[str, Action] = {
                       _("Đã ghi nhận sự đồng ý."), _("Ghi nhận")),
     "consent_withdraw": Action(lambda d, c: forms.Form(d), services.consent_withdraw,
                                _("Đã ghi nhận việc rút lại sự đồng ý."),
-                               target=_in_case(Consent, "consent"), slot=False, edit=True),
+                               target=(Consent, "consent"), slot=False, edit=True),
     "perpetrator": Action(lambda d, c: PerpetratorForm(d), services.perpetrator_add,
                           _("Đã thêm người gây bạo lực."), _("Thêm")),
     "legal": Action(lambda d, c: LegalForm(d), services.incident_legal_set,

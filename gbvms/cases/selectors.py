@@ -121,7 +121,7 @@ def case_get_for_user(
 
 
 def case_item_get_for_user(
-    *, user: Any, code: str, model: type[models.Model], item_id: int, request: HttpRequest
+    *, user: Any, code: str, model: type[models.Model], item_id: int | None, request: HttpRequest
 ) -> tuple[Case, Any]:
     """A case opened for writing and one of its records (a follow-up, a consent …), in one
     transaction: a 404 on the record undoes the case's 'opened' log row, so a refused request

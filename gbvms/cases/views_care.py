@@ -96,6 +96,24 @@ def case_form(request: HttpRequest, code: str, name: str) -> HttpResponse:
     return render(request, "cases/form_page.html", {"slot": slot, "case": case})
 
 
+def _fetch(
+    request: HttpRequest, code: str, action: Any, pk: int | None
+) -> tuple[Case, dict[str, Any]]:
+    """The case opened for writing and what the action works on: the case, or one of its
+    records (a 404 on that record leaves no 'case opened' row: one fetcher for page and API)."""
+    if action.target is None:
+        case = selectors.case_get_for_user(
+            user=request.user, code=code, request=request, for_write=True,
+            action="cases.case.opened",
+        )  # fmt: skip
+        return case, {"case": case}
+    model, key = action.target
+    case, item = selectors.case_item_get_for_user(
+        user=request.user, code=code, model=model, item_id=pk, request=request
+    )
+    return case, {key: item}
+
+
 @login_required
 @require_POST
 def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None) -> HttpResponse:
@@ -105,12 +123,7 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
     action = ACTIONS.get(name)
     if action is None:
         raise Http404
-    with transaction.atomic():  # a 404 on the target (a follow-up, a consent …) undoes the log
-        case = selectors.case_get_for_user(
-            user=request.user, code=code, request=request, for_write=True,
-            action="cases.case.opened",
-        )  # fmt: skip
-        on = action.target(case, pk) if action.target else {"case": case}
+    case, on = _fetch(request, code, action, pk)
     form = action.form(request.POST, case)
     with transaction.atomic():
         # lock the case at the version the form was loaded with: of two concurrent saves from
