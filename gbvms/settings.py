@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     "gbvms.cases",
     "gbvms.plans",
     "gbvms.referrals",
+    "gbvms.indicators",
     "gbvms.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +278,14 @@ DIRECTORY_IMPORT_MAX_ROWS = env_int("GBVMS_DIRECTORY_IMPORT_MAX_ROWS", 5000)
 
 # Aggregates shown outside case work suppress cells below this count.
 SMALL_CELL_THRESHOLD = env_int("GBVMS_SMALL_CELL_THRESHOLD", 5)
+
+# Background work (indicator recomputation): django-tasks with its database backend; run the
+# worker with `manage.py db_worker` (make run starts one). See docs/indicators.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Dirty keys the worker handles per task run, and the age of the oldest pending change after
+# which pages say the figures are behind.
+INDICATOR_BATCH = env_int("GBVMS_INDICATOR_BATCH", 500)
+INDICATOR_STALE_SECONDS = env_int("GBVMS_INDICATOR_STALE_SECONDS", 60)
 
 EMAIL_BACKEND = env_str("GBVMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GBVMS_FROM_EMAIL", "gbvms@localhost")

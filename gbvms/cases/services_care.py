@@ -336,8 +336,11 @@ def case_close(
         raise ValidationError(_("Còn lần theo dõi chưa hoàn thành."), code="open_follow_ups")
     _check_closure(case, reason, explanation)
     _touch(case, expected_version=version)
-    Case.objects.unscoped().filter(pk=case.pk).update(status=Status.CLOSED)
-    case.status = Status.CLOSED
+    closed_at = timezone.now()
+    Case.objects.unscoped().filter(pk=case.pk).update(
+        status=Status.CLOSED, closed_at=closed_at, closure_reason=reason
+    )
+    case.status, case.closed_at, case.closure_reason = Status.CLOSED, closed_at, reason
     log_case(
         "cases.case.closed",
         actor=actor,

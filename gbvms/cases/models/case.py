@@ -141,6 +141,18 @@ class Case(models.Model):
     child_plan_approved_at = models.DateTimeField(
         _("kế hoạch hỗ trợ trẻ em được duyệt lúc"), null=True, blank=True
     )
+    # the last closure (the access log keeps every one); statistics count closures by these
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+    closure_reason = models.CharField(_("lý do đóng"), max_length=20, blank=True)
+    # a case recorded twice is kept, marked, and left out of every statistic (REPORTING §A.1)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("trùng với vụ việc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     internal_objects = models.Manager()  # Django's own: related managers, forms, admin
     objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
