@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("gbvms.cases.urls")),
     path("plans/", include("gbvms.plans.urls")),
     path("referrals/", include("gbvms.referrals.urls")),
+    path("indicators/", include("gbvms.indicators.urls")),
     path("help/", include("gbvms.referrals.urls_public")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
