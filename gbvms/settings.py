@@ -278,6 +278,13 @@ DIRECTORY_IMPORT_MAX_ROWS = env_int("GBVMS_DIRECTORY_IMPORT_MAX_ROWS", 5000)
 
 # Aggregates shown outside case work suppress cells below this count.
 SMALL_CELL_THRESHOLD = env_int("GBVMS_SMALL_CELL_THRESHOLD", 5)
+# DHIS2 server that `manage.py push_dhis2` sends to (docs/dhis2.md): its base URL, and either a
+# username and password or a personal access token; the request timeout in seconds.
+DHIS2_URL = env_str("GBVMS_DHIS2_URL")
+DHIS2_USERNAME = env_str("GBVMS_DHIS2_USERNAME")
+DHIS2_PASSWORD = env_str("GBVMS_DHIS2_PASSWORD")
+DHIS2_TOKEN = env_str("GBVMS_DHIS2_TOKEN")
+DHIS2_TIMEOUT = env_int("GBVMS_DHIS2_TIMEOUT", 60)
 
 # Background work (indicator recomputation): django-tasks with its database backend; run the
 # worker with `manage.py db_worker` (make run starts one). See docs/indicators.md.
