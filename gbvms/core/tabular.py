@@ -9,6 +9,13 @@
 * :func:`xlsx_bytes` / :func:`xlsx_response` — typed cells: numbers stay numbers, dates stay
   dates (aware datetimes in local time), booleans stay booleans, text is neutralised and stored
   as a string cell, never as a formula; characters XML cannot hold are dropped.
+* :func:`xlsx_layout_bytes` / :func:`xlsx_layout_response` — a laid-out workbook (official
+  statistical tables): :class:`Sheet` descriptions of rows of values or :class:`Cell` (a
+  :class:`Style`: bold, italic, size, alignment, wrap, border, number format; ``span`` merges
+  columns), column widths, frozen rows, hidden sheets, print set-up. One font for the whole book
+  (Times New Roman 12 by default); every cell goes through the same typing and neutralising.
+* :func:`attachment_header` — ``Content-Disposition`` for a download; a Vietnamese name gets an
+  ASCII fallback and an RFC 5987 ``filename*``.
 * :func:`xlsx_rows` — the rows of an uploaded XLSX's first sheet, one at a time, after the zip
   checks of ``core.uploads``. (openpyxl's read-only mode scans a whole sheet that has no
   ``<dimension>`` element when it opens it; this reads only as far as the caller asks.)
@@ -19,9 +26,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -99,9 +110,26 @@ def xlsx_bytes(rows: Rows, *, sheet: str = "data") -> bytes:
     return out.getvalue()
 
 
+def _ascii_filename(filename: str) -> str:
+    """``Chỉ tiêu Quảng Ngãi.xlsx`` → ``Chi tieu Quang Ngai.xlsx``: no diacritics, and nothing
+    a header could be broken with (quotes, backslashes, line breaks become ``_``)."""
+    plain = unicodedata.normalize("NFKD", filename.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^A-Za-z0-9._ ()-]", "_", plain)
+
+
+def attachment_header(filename: str) -> str:
+    """``attachment; filename="x.csv"``; a name that is not plain ASCII also gets
+    ``filename*=UTF-8''…`` (RFC 6266/5987) beside its ASCII fallback."""
+    fallback = _ascii_filename(filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 
@@ -111,6 +139,144 @@ def csv_response(rows: Rows, *, filename: str) -> HttpResponse:
 
 def xlsx_response(rows: Rows, *, filename: str, sheet: str = "data") -> HttpResponse:
     return _attachment(xlsx_bytes(rows, sheet=sheet), XLSX_TYPE, filename)
+
+
+# --- Laid-out workbooks (official statistical tables, REPORTING §C.3) -------------------------
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks. ``size`` None is the book's size; ``number_format`` applies to numbers
+    (``#,##0``, ``0.0%``); a date without one shows as ``dd/mm/yyyy``."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    align: str = "left"  # left, center, right
+    wrap: bool = False
+    border: bool = False
+    number_format: str = ""
+    indent: int = 0
+
+
+PLAIN = Style()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value with its style; ``span`` > 1 merges it over that many columns to the right (the
+    next value of the row goes after them)."""
+
+    value: Any = None
+    style: Style = PLAIN
+    span: int = 1
+
+
+@dataclass
+class Sheet:
+    """One sheet: ``rows`` of plain values or :class:`Cell` (None leaves a cell empty),
+    ``widths`` of the columns from A, ``freeze_rows`` kept in view when scrolling,
+    ``repeat_row`` printed on every page (1-based, 0 for none)."""
+
+    title: str
+    rows: Sequence[Sequence[Any]]
+    widths: Sequence[float] = ()
+    freeze_rows: int = 0
+    hidden: bool = False
+    landscape: bool = False
+    repeat_row: int = 0
+
+
+_TITLE_BAD = re.compile(r"[\\/?*\[\]:\x00-\x1f]")
+
+
+def sheet_title(title: str) -> str:
+    """A name Excel accepts: none of ``\\ / ? * [ ] :``, no edge quote, 1–31 characters."""
+    cleaned = _TITLE_BAD.sub(" ", title).strip().strip("'").strip()
+    return cleaned[:31].strip() or "Sheet"
+
+
+def _cell_style(cell: Any, style: Style, font: str, size: float) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    cell.font = Font(name=font, size=style.size or size, bold=style.bold, italic=style.italic)
+    cell.alignment = Alignment(horizontal=style.align, vertical="center", wrap_text=style.wrap,
+                               indent=style.indent)  # fmt: skip
+    if style.border:
+        thin = Side(style="thin")
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    value = cell.value
+    if style.number_format and isinstance(value, int | float | Decimal):
+        cell.number_format = style.number_format
+    elif isinstance(value, datetime.date | datetime.datetime):
+        cell.number_format = style.number_format or "dd/mm/yyyy"
+
+
+def _write_row(worksheet: Any, number: int, row: Sequence[Any], font: str, size: float) -> None:
+    column = 1
+    for item in row:
+        cell = item if isinstance(item, Cell) else Cell(item)
+        span = max(1, cell.span)
+        if cell.value is not None or cell.style is not PLAIN or span > 1:
+            target = worksheet.cell(row=number, column=column, value=_typed(cell.value))
+            _cell_style(target, cell.style, font, size)
+            if cell.style.border:  # a bordered merge is bordered on every covered cell
+                for extra in range(column + 1, column + span):
+                    _cell_style(worksheet.cell(row=number, column=extra), cell.style, font, size)
+            if span > 1:
+                worksheet.merge_cells(start_row=number, start_column=column, end_row=number,
+                                      end_column=column + span - 1)  # fmt: skip
+        column += span
+
+
+def _fill_sheet(worksheet: Any, sheet: Sheet, font: str, size: float) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for number, row in enumerate(sheet.rows, start=1):
+        _write_row(worksheet, number, row, font, size)
+    for index, width in enumerate(sheet.widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    if sheet.freeze_rows:
+        worksheet.freeze_panes = worksheet.cell(row=sheet.freeze_rows + 1, column=1)
+    if sheet.hidden:
+        worksheet.sheet_state = "hidden"
+    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+    worksheet.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
+    worksheet.page_setup.fitToWidth, worksheet.page_setup.fitToHeight = 1, 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.repeat_row:
+        worksheet.print_title_rows = f"{sheet.repeat_row}:{sheet.repeat_row}"
+
+
+def xlsx_layout_bytes(
+    sheets: Sequence[Sheet], *, font: str = "Times New Roman", size: float = 12
+) -> bytes:
+    """A workbook laid out as ``sheets`` describe (see :class:`Sheet`); every text cell is
+    neutralised and stored as a string, never a formula. At least one sheet must be visible."""
+    from openpyxl import Workbook
+
+    if not any(not s.hidden for s in sheets):
+        raise ValueError("a workbook needs a visible sheet")
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.creator = "GBVMS"
+    seen: set[str] = set()
+    for number, sheet in enumerate(sheets, start=1):
+        title = sheet_title(sheet.title)
+        if title.casefold() in seen:  # Excel compares sheet names without case
+            title = f"{title[:27]}~{number}"
+        seen.add(title.casefold())
+        _fill_sheet(book.create_sheet(title=title), sheet, font, size)
+    book.active = next(i for i, s in enumerate(sheets) if not s.hidden)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_layout_response(
+    sheets: Sequence[Sheet], *, filename: str, font: str = "Times New Roman", size: float = 12
+) -> HttpResponse:
+    return _attachment(xlsx_layout_bytes(sheets, font=font, size=size), XLSX_TYPE, filename)
 
 
 def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
