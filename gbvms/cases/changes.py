@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gbvms.cases.models import Case, Status
 from gbvms.core.models import AccessLog
+from gbvms.indicators import outbox
 
 STALE = "stale"
 CLOSED = "case_closed"
@@ -58,6 +59,7 @@ def case_touch(case: Case, *, expected_version: int | None = None, reopening: bo
     if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
         current = _rows(case).values_list("status", flat=True).first()
         raise closed_error() if current == Status.CLOSED and not reopening else stale_error()
+    outbox.mark_case(case.pk)  # every change may change an indicator: its facts are rebuilt
     case.refresh_from_db(fields=["version", "updated_at", "status"])
 
 

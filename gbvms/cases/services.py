@@ -38,6 +38,7 @@ from gbvms.core import phones, scoping
 from gbvms.core.crypto import blind_index
 from gbvms.core.roles import roles_with
 from gbvms.geo.models import AdminUnit
+from gbvms.indicators import outbox
 from gbvms.orgs.models import Agency, AgencyKind, Membership
 
 
@@ -191,6 +192,7 @@ def case_open(
         reported_on = timezone.localdate(detected_at)
         first = Incident(case=case, unit=commune, reported_on=reported_on)
         _incident_save(case, first, incident, person)
+    outbox.mark_case(case.pk)  # an input of the indicators (REPORTING §G.3)
     log_case(
         "cases.case.created",
         actor=actor,

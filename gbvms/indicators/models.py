@@ -110,6 +110,7 @@ class Fact(models.Model):
     item_id = models.BigIntegerField()
     person_id = models.BigIntegerField(null=True)  # the survivor, for distinct persons
     unit_path = models.CharField(max_length=64)  # the attributed commune
+    prov = models.CharField(max_length=8)  # its province's path
     on = models.DateField()  # the date that places the item in a period
     m = models.CharField(max_length=6)
     s = models.CharField(max_length=6)
@@ -147,6 +148,7 @@ class Fact(models.Model):
         indexes = [
             models.Index(fields=["family", "unit_path", "y"], name="fact_family_unit_year"),
             models.Index(fields=["family", "yc", "unit_path"], name="fact_family_cutyear_unit"),
+            models.Index(fields=["family", "prov", "y"], name="fact_family_prov_year"),
         ]
 
     def __str__(self) -> str:

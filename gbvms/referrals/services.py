@@ -23,6 +23,7 @@ from gbvms.cases.audit import log_case
 from gbvms.cases.changes import case_touch
 from gbvms.cases.models import Case, ConsentKind, Status
 from gbvms.core.roles import ROLES
+from gbvms.indicators import outbox
 from gbvms.orgs.models import Membership
 from gbvms.referrals import access
 from gbvms.referrals.models import (
@@ -170,6 +171,7 @@ def _decide(referral: Referral, actor: Any, from_status: str, **changes: Any) ->
     )
     if not updated:
         raise ValidationError(_("Chuyển gửi này không còn ở trạng thái đó."), code="state")
+    outbox.mark_case(referral.case_id)  # referral timeliness (R10)
     referral.refresh_from_db()
     return referral
 

@@ -1,0 +1,326 @@
+"""Indicator values from facts: the definitions as aggregate expressions, leaf and ancestor
+recomputation, roll-up of additive parts, and the full rebuild.
+
+Every count is a count of DISTINCT items (a case with two contexts has two fact rows), so a
+cell never counts an item twice. Items that belong to one commune (cases, incidents,
+perpetrators, referrals, measures) add up the tree: a province's cell is the SUM of its communes'
+stored cells, the nation's the sum of its provinces'. Distinct persons (one survivor may be
+detected in two communes) and medians do not add up: they are recomputed from facts at each
+level. Ratios are computed after aggregation, never by averaging children (REPORTING §0.1).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from gbvms.indicators import catalogue, periods
+from gbvms.indicators.dimensions import breakdowns, dimension, disagg_key
+from gbvms.indicators.models import Fact, IndicatorValue, IndicatorVersion
+
+Params = dict[str, Any]
+
+
+def _in_time(p: Params) -> Q:
+    return Q(child_serious=False, hours__lte=p.get("in_time_hours", 24)) | Q(
+        child_serious=True, hours__lte=p.get("child_serious_hours", 12)
+    )
+
+
+def _persons(q: Q | None = None) -> Count:
+    return Count("person_id", distinct=True, filter=q)
+
+
+def _items(q: Q | None = None) -> Count:
+    return Count("item_id", distinct=True, filter=q)
+
+
+def _r07(p: Params) -> Q:
+    if p.get("rule") == "or":
+        return Q(counselled=True) | Q(handled=True)
+    return Q(counselled=True, handled=True)
+
+
+@dataclass(frozen=True)
+class Spec:
+    n: Callable[[Params], Count] | None
+    d: Callable[[Params], Count] | None = None
+    additive: bool = True
+
+
+NOT_REFUSED = Q(refused=False)
+SPECS: dict[str, Spec] = {
+    "R01": Spec(lambda p: _persons(), additive=False),
+    "R01C": Spec(lambda p: _items()),
+    "R02": Spec(lambda p: _persons(_in_time(p) & NOT_REFUSED), lambda p: _persons(NOT_REFUSED),
+                additive=False),
+    "R03": Spec(lambda p: _persons(Q(basic_service=True) & NOT_REFUSED),
+                lambda p: _persons(NOT_REFUSED), additive=False),
+    "R04": Spec(lambda p: _items(Q(need=True, served=True, refused=False)),
+                lambda p: _items(Q(need=True, refused=False))),
+    "R04S": Spec(lambda p: _items(Q(need=True, all_needs_met=True, refused=False)),
+                 lambda p: _items(Q(need=True, refused=False))),
+    "R05": Spec(lambda p: _persons(Q(self_channel=True)), additive=False),
+    "R06": Spec(lambda p: _items()),
+    "R07": Spec(lambda p: _items(_r07(p)), lambda p: _items()),
+    "R08": Spec(lambda p: _items(Q(counselled=True, prosecuted=False)),
+                lambda p: _items(Q(prosecuted=False))),
+    "R09": Spec(None, additive=False),  # median: see _medians
+    "R10": Spec(lambda p: _items(Q(in_deadline=True)), lambda p: _items()),
+    "R11": Spec(lambda p: _items(Q(hours__lte=p.get("hours", 12))), lambda p: _items()),
+    "R12": Spec(lambda p: _items(Q(child_serious=True, child_12h=True)),
+                lambda p: _items(Q(child_serious=True))),
+    "R13": Spec(lambda p: _items()),
+    "R14": Spec(lambda p: _items()),
+    "R15": Spec(lambda p: _items(Q(needs_met=True)), lambda p: _items()),
+}  # fmt: skip
+
+CALENDAR_COLS, CUTOFF_COLS = ("m", "s", "y"), ("sc", "yc")
+
+
+def spec(version: IndicatorVersion) -> Spec:
+    return SPECS[version.indicator.code]
+
+
+def is_additive(version: IndicatorVersion) -> bool:
+    code = version.indicator.code
+    return code in SPECS and SPECS[code].additive
+
+
+def ratio_value(kind: str, n: int | None, d: int | None) -> float | None:
+    if kind in {"ratio", "external"} and d is not None:
+        return round(100 * n / d, 4) if d and n is not None else None
+    return float(n) if n is not None else None
+
+
+@dataclass
+class Cells:
+    """Computed cells keyed by (version id, unit path, period, disagg) → (n, d, value, p90)."""
+
+    rows: dict[tuple[int, str, str, str], tuple] = field(default_factory=dict)
+
+    def put(self, version: IndicatorVersion, path: str, period: str, disagg: str,
+            n: int | None, d: int | None, value: float | None = None,
+            p90: float | None = None) -> None:  # fmt: skip
+        if value is None and version.indicator.kind != "median":
+            value = ratio_value(version.indicator.kind, n, d)
+        self.rows[(version.pk, path, period, disagg)] = (n, d, value, p90)
+
+
+def _combos(versions: list[IndicatorVersion]) -> dict[tuple[str, ...], list[IndicatorVersion]]:
+    combos: dict[tuple[str, ...], list[IndicatorVersion]] = {(): list(versions)}
+    for version in versions:
+        for combo in breakdowns(version.indicator.disaggregations):
+            combos.setdefault(combo, []).append(version)
+    return combos
+
+
+def _year_filter(year: int, cutoff: bool) -> Q:
+    return Q(yc=f"{year}C") if cutoff else Q(y=str(year))
+
+
+def _disagg(combo: tuple[str, ...], row: dict[str, Any]) -> str | None:
+    pairs = {}
+    for name in combo:
+        dim = dimension(name)
+        option = row[dim.column]
+        if not option:
+            return None  # this item has no value on this dimension
+        pairs[dim.category] = option
+    return disagg_key(pairs)
+
+
+def _aggregate(cells: Cells, family: str, versions: list[IndicatorVersion], scope: Q,
+               year: int, unit: str) -> None:  # fmt: skip
+    counted = [v for v in versions if spec(v).n is not None]
+    if not counted:
+        return
+    # ``unit``: a fixed path ("/51/"), or the fact column to group by ("unit_path", "prov")
+    unit_col = [] if unit.startswith("/") else [unit]
+    for cutoff, cols in ((False, CALENDAR_COLS), (True, CUTOFF_COLS)):
+        base = Fact.objects.filter(scope, _year_filter(year, cutoff), family=family)
+        for col in cols:
+            for combo, members in _combos(counted).items():
+                aggs: dict[str, Any] = {}
+                for v in members:
+                    aggs[f"n{v.pk}"] = spec(v).n(v.params)
+                    if spec(v).d:
+                        aggs[f"d{v.pk}"] = spec(v).d(v.params)
+                dim_cols = [dimension(name).column for name in combo]
+                rows = base.values(*unit_col, col, *dim_cols).annotate(**aggs).order_by()
+                for row in rows:
+                    key = _disagg(combo, row)
+                    if key is None:
+                        continue
+                    path = row[unit] if unit_col else unit
+                    for v in members:
+                        d = row.get(f"d{v.pk}")
+                        cells.put(v, path, row[col], key, row[f"n{v.pk}"], d)
+
+
+def _medians(cells: Cells, versions: list[IndicatorVersion], scope: Q, year: int,
+             unit: str) -> None:  # fmt: skip
+    """R09: median and p90 of the hours from detection to first support, of cases supported."""
+    for version in versions:
+        combos = [(), *breakdowns(version.indicator.disaggregations)]
+        for cutoff, cols in ((False, CALENDAR_COLS), (True, CUTOFF_COLS)):
+            groups: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+            qs = Fact.objects.filter(scope, _year_filter(year, cutoff), family="case",
+                                     hours__isnull=False)  # fmt: skip
+            seen: set[tuple[str, int]] = set()
+            for row in qs.values("item_id", "unit_path", "prov", *cols, "sex", "age", "hours"):
+                path = unit if unit.startswith("/") else row[unit]
+                if (path, row["item_id"]) in seen:
+                    continue  # one case, several contexts: one value
+                seen.add((path, row["item_id"]))
+                for col in cols:
+                    for combo in combos:
+                        key = _disagg(combo, row)
+                        if key is not None:
+                            groups[(path, row[col], key)].append(row["hours"])
+            for (path, period, key), values in groups.items():
+                values.sort()
+                p90 = values[min(len(values) - 1, round(0.9 * (len(values) - 1)))]
+                cells.put(version, path, period, key, None, len(values),
+                          round(statistics.median(values), 2), round(p90, 2))  # fmt: skip
+
+
+def compute(versions: list[IndicatorVersion], scope: Q, year: int,
+            unit: str) -> Cells:  # fmt: skip
+    """Cells of ``versions`` for the facts in ``scope`` and the periods of ``year``."""
+    cells = Cells()
+    by_family: dict[str, list[IndicatorVersion]] = defaultdict(list)
+    for version in versions:
+        code = version.indicator.code
+        if code == "R09":
+            _medians(cells, [version], scope, year, unit)
+        elif code in SPECS:
+            by_family[catalogue.family(code)].append(version)
+    for family, members in by_family.items():
+        _aggregate(cells, family, members, scope, year, unit)
+    return cells
+
+
+def rollup(versions: list[IndicatorVersion], child_level: str, parent: str, year: int) -> Cells:
+    """Additive cells of the unit at ``parent`` as sums of its children's stored cells."""
+    cells = Cells()
+    versions = [v for v in versions if is_additive(v)]
+    if not versions:
+        return cells
+    qs = IndicatorValue.objects.filter(
+        version__in=versions, level=child_level, period__in=periods.year_keys(year)
+    )
+    by_pk = {v.pk: v for v in versions}
+    if parent != "/":
+        qs = qs.filter(unit_path__startswith=parent)
+    rows = qs.values("version_id", "period", "disagg").annotate(n=Sum("n"), d=Sum("d"))
+    for row in rows.order_by():
+        cells.put(by_pk[row["version_id"]], parent, row["period"], row["disagg"],
+                  row["n"], row["d"])  # fmt: skip
+    return cells
+
+
+def level_of(path: str) -> str:
+    depth = len([p for p in path.split("/") if p])
+    return "national" if depth == 0 else "province" if depth == 1 else "commune"
+
+
+def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[str] | None,
+          year: int, level: str) -> int:  # fmt: skip
+    """Replace the stored cells of ``versions`` for ``units`` (None: every unit of ``level``)
+    and the periods of ``year`` with ``cells``. Zero breakdown cells are not stored (sparse)."""
+    now = timezone.now()
+    version_ids = [v.pk for v in versions]
+    old = IndicatorValue.objects.filter(
+        version_id__in=version_ids, level=level, period__in=periods.year_keys(year)
+    )
+    if units is not None:
+        old = old.filter(unit_path__in=list(units))
+    old.delete()
+    new = [
+        IndicatorValue(version_id=vid, unit_path=path, level=level, period=period, disagg=disagg,
+                       n=n, d=d, value=value, p90=p90, computed_at=now)
+        for (vid, path, period, disagg), (n, d, value, p90) in cells.rows.items()
+        if vid in version_ids and (disagg == "" or n or d)
+    ]  # fmt: skip
+    IndicatorValue.objects.bulk_create(new, batch_size=2000)
+    return len(new)
+
+
+def _suppress(versions: list[IndicatorVersion], provinces: Iterable[str], year: int) -> None:
+    try:
+        from gbvms.indicators.suppression import suppress_family
+    except ImportError:  # pragma: no cover - until the suppression module exists
+        return
+    for version in versions:
+        for prov in provinces:
+            suppress_family(version, prov, year)
+
+
+def recompute(keys: Iterable[tuple[str, int]], versions: list[IndicatorVersion]) -> int:
+    """Recompute the leaves in ``keys`` ((commune path, year)), then their provinces and the
+    nation, then the suppression pattern of each touched (province, year)."""
+    from gbvms.indicators.facts import province_of
+
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for path, year in keys:
+        by_year[year].add(path)
+    written = 0
+    plain = [v for v in versions if not is_additive(v)]
+    for year, leaves in sorted(by_year.items()):
+        with transaction.atomic():
+            for leaf in sorted(leaves):
+                written += store(compute(versions, Q(unit_path=leaf), year, leaf), versions,
+                                 [leaf], year, "commune")  # fmt: skip
+            provinces = sorted({province_of(leaf) for leaf in leaves})
+            for prov in provinces:
+                cells = rollup(versions, "commune", prov, year)
+                cells.rows.update(compute(plain, Q(prov=prov), year, prov).rows)
+                written += store(cells, versions, [prov], year, "province")
+            cells = rollup(versions, "province", "/", year)
+            cells.rows.update(compute(plain, Q(), year, "/").rows)
+            written += store(cells, versions, ["/"], year, "national")
+            _suppress(versions, provinces, year)
+    return written
+
+
+def _provinces(year: int) -> set[str]:
+    return set(
+        Fact.objects.filter(Q(y=str(year)) | Q(yc=f"{year}C")).values_list("prov", flat=True)
+    )
+
+
+def rebuild_values(versions: list[IndicatorVersion], years: Iterable[int],
+                   progress: Callable[[str], None] = lambda _m: None) -> int:  # fmt: skip
+    """Every cell of ``versions`` for ``years`` from the stored facts (the full rebuild)."""
+    written = 0
+    plain = [v for v in versions if not is_additive(v)]
+    for year in sorted(years):
+        with transaction.atomic():
+            leaf = compute(versions, Q(), year, "unit_path")
+            written += store(leaf, versions, None, year, "commune")
+            cells = compute(plain, Q(), year, "prov")
+            provinces = sorted({path for (_v, path, _p, _d) in cells.rows} | _provinces(year))
+            for prov in provinces:
+                cells.rows.update(rollup(versions, "commune", prov, year).rows)
+            written += store(cells, versions, None, year, "province")
+            cells = rollup(versions, "province", "/", year)
+            cells.rows.update(compute(plain, Q(), year, "/").rows)
+            written += store(cells, versions, ["/"], year, "national")
+            provinces = (
+                IndicatorValue.objects.filter(
+                    version__in=versions, level="province", period=str(year)
+                )
+                .values_list("unit_path", flat=True)
+                .distinct()
+            )
+            _suppress(versions, sorted(set(provinces)), year)
+        progress(f"{year}: {written} cells")
+    return written
