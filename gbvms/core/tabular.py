@@ -28,8 +28,8 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -175,12 +175,14 @@ class Cell:
 @dataclass
 class Sheet:
     """One sheet: ``rows`` of plain values or :class:`Cell` (None leaves a cell empty),
-    ``widths`` of the columns from A, ``freeze_rows`` kept in view when scrolling,
-    ``repeat_row`` printed on every page (1-based, 0 for none)."""
+    ``widths`` of the columns from A, ``heights`` of rows by number (1-based; Excel does not
+    fit a merged row's height to its text), ``freeze_rows`` kept in view when scrolling,
+    ``repeat_row`` printed on every page (0 for none)."""
 
     title: str
     rows: Sequence[Sequence[Any]]
     widths: Sequence[float] = ()
+    heights: Mapping[int, float] = field(default_factory=dict)
     freeze_rows: int = 0
     hidden: bool = False
     landscape: bool = False
@@ -236,6 +238,8 @@ def _fill_sheet(worksheet: Any, sheet: Sheet, font: str, size: float) -> None:
         _write_row(worksheet, number, row, font, size)
     for index, width in enumerate(sheet.widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = width
+    for number, height in sheet.heights.items():
+        worksheet.row_dimensions[number].height = height
     if sheet.freeze_rows:
         worksheet.freeze_panes = worksheet.cell(row=sheet.freeze_rows + 1, column=1)
     if sheet.hidden:

@@ -31,6 +31,7 @@ def _layout():
             [Cell(datetime.date(2026, 6, 30)), Cell(True), None, Cell(None, Style(border=True))],
         ],
         widths=[6, 60, 8],
+        heights={2: 48},
         freeze_rows=3,
         landscape=True,
         repeat_row=3,
@@ -49,6 +50,7 @@ def test_merges_widths_freeze_and_one_font():
     assert sheet["E1"].value == "Đơn vị: " + EVIL  # does not start with "=": unchanged
     assert sheet.freeze_panes == "A4"
     assert [sheet.column_dimensions[c].width for c in "ABC"] == [6, 60, 8]
+    assert sheet.row_dimensions[2].height == 48
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_rows == "$3:$3"
     fonts = {
