@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from gbvms.api import audit, care, cases, geo, me, referrals
+from gbvms.api import audit, care, cases, geo, indicators, indicators_dhis2, me, referrals
 from gbvms.api.auth import AUTH, SecondFactorRequired
 
 api = NinjaAPI(
@@ -26,6 +26,8 @@ api.add_router("", care.router)
 api.add_router("", audit.router)
 api.add_router("", referrals.router)
 api.add_router("", referrals.public_router)
+api.add_router("", indicators.router)
+api.add_router("", indicators_dhis2.router)
 
 
 @api.exception_handler(ValidationError)
