@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gbvms.core import uploads
 from gbvms.core.forms_util import GuardedForm, GuardedModelForm
 from gbvms.geo.models import AdminUnit
+from gbvms.indicators.forms import RULE_CHOICES, indicator_choices
 from gbvms.orgs.models import Agency
 from gbvms.plans import documents, vntext
 from gbvms.plans.models import (
@@ -184,6 +185,17 @@ class TargetReviewForm(ItemForm):
     value = forms.DecimalField(label=_("Giá trị"), min_value=0, max_digits=12, decimal_places=2)
     unit = forms.ChoiceField(label=_("Đơn vị"), choices=TargetUnit.choices)
     year = forms.IntegerField(label=_("Năm"), **YEAR)
+    # the importer's proposal, shown by its Vietnamese name; confirmed, it becomes the plan
+    # unit's yearly targets (gbvms/indicators/targets.py)
+    indicator = forms.ChoiceField(
+        label=_("Chỉ tiêu đo mục tiêu này"), choices=indicator_choices, required=False
+    )
+    rule = forms.ChoiceField(
+        label=_("Cách tính (chỉ tiêu R07)"), choices=RULE_CHOICES, required=False
+    )
+    indicator_confirmed = forms.BooleanField(
+        label=_("Xác nhận liên kết với chỉ tiêu"), required=False
+    )
 
 
 DUE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?$")
@@ -272,7 +284,12 @@ def review_formsets(data: Any = None, result: dict[str, Any] | None = None) -> d
         "targets": (
             TargetReviewForm,
             [
-                {k: t.get(k) for k in ("text", "comparator", "value", "unit", "year", "line")}
+                {
+                    **{k: t.get(k) for k in ("text", "comparator", "value", "unit", "year")},
+                    "line": t.get("line"),
+                    "indicator": t.get("indicator") or "",
+                    "rule": (t.get("indicator_params") or {}).get("rule", ""),
+                }
                 for t in result.get("targets", [])
             ],
         ),
@@ -369,6 +386,9 @@ def reviewed_result(
                 "unit": t["unit"],
                 "year": t["year"],
                 "line": t["line"],
+                "indicator": t.get("indicator") or None,
+                "indicator_params": {"rule": t["rule"]} if t.get("rule") else {},
+                "indicator_confirmed": bool(t.get("indicator_confirmed") and t.get("indicator")),
             }
             for t in kept("targets")
         ],
@@ -474,7 +494,7 @@ class ActivityForm(GuardedModelForm):
 class TargetForm(GuardedModelForm):
     class Meta:
         model = Target
-        fields = ["text", "comparator", "value", "unit", "year", "indicator_code"]
+        fields = ["text", "comparator", "value", "unit", "year"]  # the link: on the plan page
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 

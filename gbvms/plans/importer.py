@@ -559,6 +559,8 @@ BASELINE = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d
 
 
 def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
+    from gbvms.indicators.targets import propose_indicator  # the proposal; the officer confirms
+
     targets: list[dict[str, Any]] = []
     for node in walk(root):
         if node.section != "targets":
@@ -582,9 +584,11 @@ def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
                 # "so với năm 2020" is the baseline, not the target's year
                 own_from, own_to = vntext.year_range(BASELINE.sub("", sentence))
                 year = own_to or own_from or line_year or context_year or plan_year
+                code, params = propose_indicator(sentence)
                 targets.append({
                     "text": tidy(sentence), "comparator": comparator, "value": value,
                     "unit": unit, "year": year, "line": line,
+                    "indicator": code, "indicator_params": params,
                 })  # fmt: skip
     return targets
 

@@ -121,6 +121,10 @@ class Target(models.Model):
         blank=True,
         help_text=_("Mã chỉ tiêu thống kê khi có (ví dụ tỷ lệ nạn nhân được hỗ trợ kịp thời)."),
     )
+    # the importer proposes indicator_code from the wording; the officer confirms it, and a
+    # confirmed link becomes the plan unit's yearly targets (gbvms/indicators/targets.py)
+    indicator_confirmed = models.BooleanField(_("đã xác nhận chỉ tiêu"), default=False)
+    indicator_params = models.JSONField(_("tham số chỉ tiêu"), default=dict, blank=True)
     source_line = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

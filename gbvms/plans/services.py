@@ -239,6 +239,7 @@ def import_confirm(
     plan.full_clean()
     plan.save()
     _save_children(plan, result, agencies)
+    _sync_targets(plan, actor)
     plan_rebuild(plan)
     PlanImport.objects.filter(pk=plan_import.pk).update(plan=plan)
     log_action(
@@ -251,6 +252,19 @@ def import_confirm(
     return plan
 
 
+def _sync_targets(plan: Plan, actor: Any) -> None:
+    """Targets confirmed at review become the plan unit's yearly targets."""
+    from gbvms.indicators.targets import plan_target_confirm
+
+    for target in plan.targets.filter(indicator_confirmed=True):
+        plan_target_confirm(
+            actor=actor,
+            target=target,
+            indicator_code=target.indicator_code,
+            params=target.indicator_params,
+        )
+
+
 def _save_children(plan: Plan, result: dict[str, Any], agencies: dict[str, Agency]) -> None:
     for t in result.get("targets", []):
         Target.objects.create(
@@ -261,6 +275,9 @@ def _save_children(plan: Plan, result: dict[str, Any], agencies: dict[str, Agenc
             unit=t["unit"],
             year=t.get("year"),
             source_line=t.get("line"),
+            indicator_code=t.get("indicator") or "",
+            indicator_params=t.get("indicator_params") or {},
+            indicator_confirmed=bool(t.get("indicator_confirmed") and t.get("indicator")),
         )
     for order, a in enumerate(result.get("activities", [])):
         activity = Activity.objects.create(
