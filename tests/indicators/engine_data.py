@@ -21,13 +21,15 @@ def open_case(actor, commune, *, detected=T0, birth_year=1990, sex="female", ans
     with time_machine.travel(detected, tick=False):
         return services.case_open(
             actor=actor,
-            survivor=services.SurvivorData(full_name="Nguyễn Thị Thử", birth_year=birth_year,
-                                           sex=sex),  # fmt: skip
+            survivor=services.SurvivorData(
+                full_name="Nguyễn Thị Thử", birth_year=birth_year, sex=sex
+            ),
             channel=channel,
             commune=commune,
             detected_at=detected,
-            incident=services.IncidentData(occurred_on=detected.date(), answers=answers,
-                                           relationships=list(relationships)),  # fmt: skip
+            incident=services.IncidentData(
+                occurred_on=detected.date(), answers=answers, relationships=list(relationships)
+            ),
         ).case
 
 

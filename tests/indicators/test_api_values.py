@@ -36,7 +36,8 @@ class TestCatalogue:
         assert {f"R{n:02d}" for n in range(1, 16)} <= set(codes)
         r02 = next(i for i in body["items"] if i["code"] == "R02")
         assert (r02["kind"], r02["unit"], r02["version"]) == ("ratio", "person", 1)
-        assert "sex" in r02["disaggregations"] and ["sex", "age"] in r02["breakdowns"]
+        assert "sex" in r02["disaggregations"]
+        assert ["sex", "age"] in r02["breakdowns"]
         assert r02["params"] == {"in_time_hours": 24, "child_serious_hours": 12}
 
     def test_forbidden_without_indicator_permission(self, personas, as_user):
@@ -56,9 +57,12 @@ class TestValues:
         body = self.get(
             as_user(personas["statistician"]), unit="51", period="2026", by="sex"
         ).json()
-        assert body["indicator"] == "R02" and body["unit"] == "51" and body["period"] == "2026"
+        assert body["indicator"] == "R02"
+        assert body["unit"] == "51"
+        assert body["period"] == "2026"
         assert (body["numerator"], body["denominator"], body["value"]) == (18, 25, 72.0)
-        assert body["suppressed"] is False and body["audience"] == "suppressed"
+        assert body["suppressed"] is False
+        assert body["audience"] == "suppressed"
         items = {i["sex"]: i for i in body["breakdown"]}
         assert (items["F"]["numerator"], items["F"]["denominator"]) == (9, 12)
         assert items["M"] == {
@@ -69,8 +73,10 @@ class TestValues:
             "value": None,
             "suppressed": True,
         }
-        assert items["X"]["numerator"] == 0 and items["X"]["suppressed"] is False
-        assert "as_of" in body and body["target"] is None
+        assert items["X"]["numerator"] == 0
+        assert items["X"]["suppressed"] is False
+        assert "as_of" in body
+        assert body["target"] is None
 
     def test_supervisor_reads_exact_numbers_of_their_cases(self, personas, as_user):
         put("R02", "/51/", "2026", 3, 6, disagg="SEX=M", hidden=True)
@@ -110,5 +116,7 @@ class TestValues:
         assert (body["numerator"], body["denominator"]) == (5, 6)
         # 5 of 6: D − N = 1 would reveal one person: hidden for the statistician
         stat = self.get(as_user(personas["statistician"]), unit="23293", period="2026S1").json()
-        assert stat["suppressed"] is True and stat["numerator"] is None
-        assert make_agency and IndicatorValue.objects.exists()
+        assert stat["suppressed"] is True
+        assert stat["numerator"] is None
+        assert make_agency
+        assert IndicatorValue.objects.exists()
