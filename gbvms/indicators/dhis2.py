@@ -16,10 +16,10 @@ administrator imports first. See docs/dhis2.md for the scheme.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,27 +27,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from gbvms.indicators import dimensions, periods
-from gbvms.indicators.models import IndicatorValue, IndicatorVersion, Kind, VersionStatus
+from gbvms.indicators import dimensions, periods, selectors
+from gbvms.indicators.models import IndicatorVersion, Kind, VersionStatus
+from gbvms.indicators.selectors import ExportRow
 
 ADX_NS = "urn:ihe:qrph:adx:2015"
 NATION = "VN"
 DATA_SETS = {"S": ("GBV_S6", "SixMonthly"), "Y": ("GBV_Y", "Yearly")}
 LEVEL_RANK = {"commune": 0, "province": 1, "national": 2}
 UID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One served cell (the shape of ``selectors.export_rows``)."""
-
-    indicator: Any
-    version: IndicatorVersion
-    disagg: dict[str, str]
-    n: int | None
-    d: int | None
-    value: float | None
-    hidden: bool
 
 
 # ------------------------------------------------------------------ codes
@@ -129,7 +117,7 @@ def export_period(key: str) -> periods.Period:
     except periods.PeriodError:
         raise ValidationError(
             _("Kỳ không hợp lệ: dùng mã kỳ của DHIS2, ví dụ 2026, 2026S1 hoặc 2026S2."),
-            code="invalid_period",
+            code="bad_period",
         ) from None
     if period.cutoff:
         raise ValidationError(
@@ -145,7 +133,7 @@ def export_period(key: str) -> periods.Period:
                 "Số liệu theo tháng không được xuất sang DHIS2 (chưa áp dụng ẩn ô nhỏ): hãy "
                 "xuất theo kỳ 6 tháng hoặc năm."
             ),
-            code="month_period",
+            code="period_not_available",
         )
     return period
 
@@ -163,45 +151,25 @@ def _allowed(indicator: Any, level: str, disagg: dict[str, str]) -> bool:
     return True
 
 
-def _level(unit_path: str) -> str:
-    depth = unit_path.strip("/").count("/") + 1 if unit_path.strip("/") else 0
-    return ["national", "province", "commune"][min(depth, 2)]
-
-
 def export_rows(unit_path: str, period_key: str) -> list[ExportRow]:
-    """Every current indicator's cells for one unit and period, as the suppressed audience
-    may see them (the hidden flag kept: callers omit hidden cells)."""
-    level = _level(unit_path)
-    cells = (
-        IndicatorValue.objects.filter(
-            version__status=VersionStatus.CURRENT, unit_path=unit_path, period=period_key
-        )
-        .select_related("version__indicator")
-        .order_by("version__indicator__order", "version__indicator__code", "disagg")
-    )
+    """Every current indicator's cells for one unit and period as the suppressed audience may
+    see them (``selectors.export_rows``), without the breakdowns below their minimum level;
+    a survey indicator (R05) gets its external denominator."""
+    level = selectors.level_of(unit_path)
     rows = []
-    for cell in cells:
-        disagg = dimensions.parse_disagg(cell.disagg)
-        indicator = cell.version.indicator
-        if not _allowed(indicator, level, disagg):
+    for row in selectors.export_rows(unit_path, period_key):
+        if not _allowed(row.indicator, level, row.disagg):
             continue
-        rows.append(
-            ExportRow(indicator, cell.version, disagg, cell.n, cell.d, cell.value, cell.hidden)
-        )
+        if row.indicator.kind == Kind.EXTERNAL and not row.hidden and row.d is None:
+            denominator = selectors._external_denominator(row.version, unit_path, period_key)
+            row = dataclasses.replace(row, d=denominator)
+        rows.append(row)
     return rows
 
 
-def as_of(unit_path: str, period_key: str) -> datetime.datetime:
-    """When the exported figures were computed (the latest cell), else now."""
-    latest = (
-        IndicatorValue.objects.filter(
-            version__status=VersionStatus.CURRENT, unit_path=unit_path, period=period_key
-        )
-        .order_by("-computed_at")
-        .values_list("computed_at", flat=True)
-        .first()
-    )
-    return latest or timezone.now()
+def as_of(unit_path: str = "/", period_key: str = "") -> datetime.datetime:
+    """The figures include every change made before this time (``selectors.freshness``)."""
+    return selectors.freshness().as_of
 
 
 # ------------------------------------------------------------------ values

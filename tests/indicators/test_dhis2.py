@@ -90,8 +90,9 @@ class TestDataValueSet:
 
     @pytest.mark.parametrize(
         ("key", "code"),
-        [("2026S1C", "cutoff_period"), ("2026C", "cutoff_period"), ("202606", "month_period"),
-         ("2026S3", "invalid_period"), ("", "invalid_period"), ("abc", "invalid_period")],
+        [("2026S1C", "cutoff_period"), ("2026C", "cutoff_period"),
+         ("202606", "period_not_available"), ("2026S3", "bad_period"), ("", "bad_period"),
+         ("abc", "bad_period")],
     )  # fmt: skip
     def test_periods_dhis2_has_not_are_refused(self, world, key, code):
         with pytest.raises(ValidationError) as caught:
