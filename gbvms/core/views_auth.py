@@ -7,15 +7,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from gbvms.core import twofactor
+from gbvms.core import scoping, twofactor
 from gbvms.core.audit import log_action
 from gbvms.core.forms import LoginForm, TokenForm
+from gbvms.orgs.selectors import memberships_of
 
 PENDING_KEY = "gbvms_pending_2fa"
 MAX_TOKEN_TRIES = 5
@@ -28,8 +30,23 @@ def _next_url(request: HttpRequest) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
-def _complete_login(request: HttpRequest, user: Any, device: Any = None) -> HttpResponse:
+# The indicator dashboard is the landing page of the statistician and the programme officer
+# (issue 10) unless they also do case work; everyone else lands on the home page.
+DASHBOARD_ROLES = frozenset({"statistician", "programme_officer"})
+
+
+def _landing_url(request: HttpRequest, user: Any) -> str:
     target = _next_url(request)
+    if resolve_url(target) != resolve_url(settings.LOGIN_REDIRECT_URL):
+        return target  # the page the user asked for
+    roles = set(memberships_of(user).values_list("role", flat=True))
+    if roles & DASHBOARD_ROLES and not scoping.has_permission(user, "cases.view"):
+        return reverse("indicators:dashboard")
+    return target
+
+
+def _complete_login(request: HttpRequest, user: Any, device: Any = None) -> HttpResponse:
+    target = _landing_url(request, user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
         otp_login(request, device)

@@ -1,11 +1,21 @@
 from django.urls import path
 
-from gbvms.indicators import views
+from gbvms.indicators import views, views_export, views_targets
 
 app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("<str:code>/", views.indicator_page, name="indicator"),
     # targets
+    path("targets/", views_targets.targets_page, name="targets"),
+    path("targets/<str:code>/edit/", views_targets.target_edit, name="target_edit"),
+    path(
+        "targets/plan-targets/<int:pk>/link/",
+        views_targets.plan_target_link,
+        name="plan_target_link",
+    ),
     # export
+    path("export.xlsx", views_export.export_xlsx, name="export_xlsx"),
+    # the indicator pages last: "<code>/" would otherwise catch the fixed paths above
+    path("<str:code>/", views.indicator_page, name="indicator"),
+    path("<str:code>/chart/<slug:name>.svg", views.indicator_chart, name="indicator_chart"),
 ]

@@ -42,7 +42,7 @@ class TestPasswordLogin:
     def test_successful_login_is_logged_and_reaches_home(self, client, personas):
         response = login(client, "officer")
         assert response.status_code == 302
-        assert response["Location"] == "/"
+        assert response["Location"] == "/indicators/"  # the programme officer's landing page
         entry = AccessLog.objects.unscoped().get(action="core.login")
         assert (entry.actor_username, entry.ip) == ("officer", "10.0.0.1")
         home = client.get("/")
@@ -63,7 +63,7 @@ class TestPasswordLogin:
         r = client.post(
             LOGIN + "?next=https://evil.example/", {"username": "officer", "password": PASSWORD}
         )
-        assert r["Location"] == "/"
+        assert r["Location"] == "/indicators/"
 
     def test_logout_is_post_only_and_logged(self, client, personas):
         login(client, "officer")
