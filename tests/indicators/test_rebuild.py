@@ -69,5 +69,5 @@ class TestRebuild:
     def test_unknown_indicator_and_bad_param(self):
         with pytest.raises(CommandError, match="unknown indicator"):
             call_command("rebuild_indicators", "--indicator", "R99")
-        with pytest.raises(CommandError, match="CODE.NAME=VALUE"):
+        with pytest.raises(CommandError, match=r"CODE\.NAME=VALUE"):
             call_command("rebuild_indicators", "--param", "nonsense")
