@@ -19,6 +19,7 @@ import math
 import re
 import textwrap
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import matplotlib
 from django.conf import settings
@@ -104,6 +105,11 @@ def _status_labels() -> dict[str, str]:
 # ---------------------------------------------------------------- values and their text
 
 
+def _num(value) -> float | None:
+    """A value as a float (Decimal targets, int counts) keeping None (hidden) and NaN."""
+    return None if value is None else float(value)
+
+
 def _missing(value: float | None) -> bool:
     return value is None or math.isnan(value)
 
@@ -124,8 +130,10 @@ def fmt_value(value: float | None, *, percent: bool = False) -> str:
 
 
 def _number(value: float, decimals: int) -> str:
-    """Grouped by thousands with the active language's separators ('1.234,5' in Vietnamese)."""
-    return numberformat.format(value, get_format("DECIMAL_SEPARATOR"), decimals, 3,
+    """Rounded half up, grouped by thousands with the active language's separators ('1.234,5' in
+    Vietnamese). Django's numberformat alone truncates floats (89.99 → '89,9')."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return numberformat.format(rounded, get_format("DECIMAL_SEPARATOR"), decimals, 3,
                                get_format("THOUSAND_SEPARATOR"), force_grouping=True)  # fmt: skip
 
 
@@ -282,13 +290,23 @@ def _trend_labels(ax, xs, values, percent: bool, top: float) -> None:
                         textcoords="offset points", ha="center", fontsize=8, color=INK)  # fmt: skip
 
 
-def _target_line(ax, target: float, label: str, percent: bool, *, vertical: bool) -> None:
+def _target_line(ax, target: float, label: str, percent: bool, *, vertical: bool) -> str:
     """The target as a dashed line, named in a key above the plot (never over the data)."""
     line = ax.axvline if vertical else ax.axhline
     line(target, color=TARGET, linestyle="--", linewidth=1.4, gid="target:line")
     text = f"– – {label or _('Mục tiêu')}: {fmt_value(target, percent=percent)}"
     ax.text(0, 1.0, text, transform=ax.transAxes, ha="left", va="bottom", color=TARGET,
             fontsize=8, fontweight="bold")  # fmt: skip
+    return text[4:]
+
+
+def _trend_margins(labels: list[str], rotate: bool, widest_value: str) -> tuple[float, float]:
+    """Left and bottom margins (points) that fit the value ticks and the period labels."""
+    if rotate:
+        bottom = max([text_width(label) for label in labels] or [0]) * 0.72 + 18
+    else:
+        bottom = 14 + 11 * max([label.count("\n") + 1 for label in labels] or [1])
+    return text_width(widest_value) + 28, bottom
 
 
 def trend_chart(
@@ -302,15 +320,15 @@ def trend_chart(
     fmt: str = "svg",
 ) -> str | bytes:
     """A line of values over periods (labels in order); gaps where a value is hidden/missing."""
-    labels = [_wrap(label, 14) for label, _value in points]
-    raw = [v for _label, v in points]
-    values = [math.nan if v is None else float(v) for v in raw]
+    names = [str(label) for label, _value in points]
+    labels = [_wrap(label, 14) for label in names]
+    raw = [_num(v) for _label, v in points]
+    values = [math.nan if v is None else v for v in raw]
+    target = _num(target)
     xs = list(range(len(points)))
     top = _value_axis_max([v for v in values if not math.isnan(v)], target, percent)
     rotate = len(points) > 6
-    widest = max([text_width(label) for label in labels] or [0])
-    bottom = widest * 0.72 + 18 if rotate else 14 + 11 * max(lbl.count("\n") + 1 for lbl in labels)
-    left = text_width(fmt_value(top, percent=percent)) + 28
+    left, bottom = _trend_margins(labels, rotate, fmt_value(top, percent=percent))
     fig, ax = _figure(2.0, title, left=left, bottom=bottom, top=12 if target is not None else 0)
     ax.plot(xs, values, color=BLUE, linewidth=2, marker="o", markersize=5, gid="series:line")
     ax.set_ylim(0, top)
@@ -322,10 +340,10 @@ def trend_chart(
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
     _trend_labels(ax, xs, raw, percent, top)
-    if target is not None:
-        _target_line(ax, target, target_label, percent, vertical=False)
     tips = {}
-    for i, (label, value) in enumerate(zip(labels, raw, strict=True)):
+    if target is not None:
+        tips["target:line"] = _target_line(ax, target, target_label, percent, vertical=False)
+    for i, (label, value) in enumerate(zip(names, raw, strict=True)):
         # an invisible, larger marker over each point carries its tooltip
         tips[f"point:{i}"] = f"{label}: {fmt_value(value, percent=percent)}"
         y = 0 if _missing(value) else value
@@ -348,7 +366,8 @@ def bar_chart(
 ) -> str | bytes:
     """Horizontal bars in the given order (top to bottom); hidden values as a hatched stub."""
     labels = [_wrap(label, 24) for label, _value in items]
-    raw = [v for _label, v in items]
+    raw = [_num(v) for _label, v in items]
+    target = _num(target)
     lines = sum(label.count("\n") + 1 for label in labels)
     left = max([text_width(label) for label in labels] or [0]) + 10
     fig, ax = _figure(0.15 * lines + 0.12 * len(items) + 0.05, title, left=left, bottom=32,
@@ -356,7 +375,7 @@ def bar_chart(
     top = _value_axis_max([v for v in raw if not _missing(v)], target, percent)
     ys = list(range(len(items)))
     tips = {}
-    for y, (label, value) in zip(ys, items, strict=True):
+    for y, label, value in zip(ys, [str(label) for label, _v in items], raw, strict=True):
         text = fmt_value(value, percent=percent)
         tips[f"bar:{y}"] = f"{label}: {text}"
         if value is None:
@@ -378,7 +397,7 @@ def bar_chart(
     ax.set_axisbelow(True)
     ax.tick_params(axis="y", length=0)
     if target is not None:
-        _target_line(ax, target, target_label, percent, vertical=True)
+        tips["target:line"] = _target_line(ax, target, target_label, percent, vertical=True)
     return _render(fig, fmt, title, tips)
 
 
