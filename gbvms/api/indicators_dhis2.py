@@ -26,7 +26,7 @@ ADX_TYPE = "application/adx+xml"
 class ExportQuery(QuerySchema):
     unit: str = Field(
         ...,
-        min_length=2,
+        min_length=1,
         max_length=5,
         description="NSO code of a province (2 digits) or commune (5 digits), or VN (nation)",
     )
