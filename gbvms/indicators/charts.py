@@ -47,9 +47,6 @@ matplotlib.rcParams.update(
         "font.family": "sans-serif",
         "font.sans-serif": ["DejaVu Sans"],
         "font.size": 9,
-        "axes.titlesize": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
     }
 )
 
@@ -111,7 +108,7 @@ def _num(value) -> float | None:
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or math.isnan(value)
+    return value is None or not math.isfinite(value)
 
 
 def _gap_text(value: float | None, percent: bool) -> str:
@@ -177,6 +174,7 @@ def _figure(plot_in: float, title: str, *, left: float, bottom: float, top: floa
     width_pt, height_pt = WIDTH_IN * 72, height_in * 72
     ax = fig.add_axes((left / width_pt, bottom / height_pt, 1 - (left + 12) / width_pt,
                        1 - (bottom + top) / height_pt))  # fmt: skip
+    ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
 
@@ -323,10 +321,10 @@ def trend_chart(
     names = [str(label) for label, _value in points]
     labels = [_wrap(label, 14) for label in names]
     raw = [_num(v) for _label, v in points]
-    values = [math.nan if v is None else v for v in raw]
+    values = [math.nan if _missing(v) else v for v in raw]
     target = _num(target)
     xs = list(range(len(points)))
-    top = _value_axis_max([v for v in values if not math.isnan(v)], target, percent)
+    top = _value_axis_max([v for v in values if not _missing(v)], target, percent)
     rotate = len(points) > 6
     left, bottom = _trend_margins(labels, rotate, fmt_value(top, percent=percent))
     fig, ax = _figure(2.0, title, left=left, bottom=bottom, top=12 if target is not None else 0)
@@ -382,7 +380,7 @@ def bar_chart(
             ax.barh(y, top * 0.04, color="white", edgecolor=MUTED, hatch="////", height=0.6,
                     linewidth=0.8, gid=f"bar:{y}")  # fmt: skip
             ax.text(top * 0.05, y, text, va="center", color=MUTED, fontstyle="italic")
-        elif math.isnan(value):
+        elif _missing(value):
             ax.text(0, y, " " + text, va="center", color=MUTED, gid=f"bar:{y}")
         else:
             ax.barh(y, value, color=BLUE, height=0.6, gid=f"bar:{y}")
@@ -413,7 +411,7 @@ def _text_colour(fill) -> str:
 def _tile_fill(value: float | None, top: float):
     if value is None:
         return HIDDEN_FILL
-    if math.isnan(value):
+    if _missing(value):
         return NODATA_FILL
     return PALETTE(min(max(value / top, 0.0), 1.0)) if top else PALETTE(0.0)
 
