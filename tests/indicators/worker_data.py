@@ -15,7 +15,7 @@ def world() -> dict:
     commune = AdminUnit.objects.get(level="commune", code="23293", valid_to__isnull=True)
     agency = Agency.objects.create(name="UBND phường Kon Tum", kind="peoples_committee",
                                    unit=commune)  # fmt: skip
-    worker = User.objects.create_user(username="w", password="x")  # noqa: S106
+    worker = User.objects.create_user(username="w", password="x")
     Membership.objects.create(user=worker, agency=agency, role="case_worker", scope_unit=commune)
     case = services.case_open(
         actor=worker,
@@ -26,7 +26,7 @@ def world() -> dict:
     ).case
     from gbvms.orgs.services import token_create
 
-    supervisor = User.objects.create_user(username="s", password="x")  # noqa: S106
+    supervisor = User.objects.create_user(username="s", password="x")
     Membership.objects.create(user=supervisor, agency=agency, role="case_supervisor",
                               scope_unit=commune.parent)  # fmt: skip
     _token, raw = token_create(actor=supervisor, user=supervisor, allow_second_factor_role=True)
