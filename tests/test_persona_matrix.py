@@ -50,6 +50,7 @@ PLAN_READERS = frozenset({"officer", "statistician"})
 INTAKE = frozenset({"worker_a", "worker_b", "supervisor", "hotline"})
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 LOGIN = "login"  # a redirect to the sign-in page
+DASHBOARD_READERS = frozenset({"officer", "statistician", "supervisor"})
 ORGS_NO = {"officer": 403}  # sees agencies and users (orgs.view) but may not change them
 
 
@@ -296,6 +297,12 @@ ROUTES: list[Route] = [
     R("post", "/referrals/directory/{shelter}/edit/", {"admin"}, data={}, ok=200, no=403),
     R("get", "/cases/new/done/", INTAKE, no=403),  # nothing opened yet: back to the intake
     R("get", "/django-admin/", set(), no=302, anon=302),  # to the admin's own sign-in
+    # ---- indicators: the XLSX export (indicators.export over the unit)
+    R("get", "/indicators/export.xlsx?unit=51&period=2026S1", {"statistician"}, ok=200, no=403),
+    # ---- indicators: dashboards (indicators.view, or cases.supervise for the caseload)
+    R("get", "/indicators/", DASHBOARD_READERS, ok=200, no=403),
+    R("get", "/indicators/R02/?unit=51&period=2026", DASHBOARD_READERS, ok=200, no=403),
+    R("get", "/indicators/R02/chart/trend.svg?unit=51", DASHBOARD_READERS, ok=200, no=403),
 ]
 
 
