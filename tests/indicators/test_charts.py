@@ -259,6 +259,16 @@ def test_tile_grid_covers_the_34_current_provinces_once():
         assert provinces[code].endswith(short), code
 
 
+def test_tile_grid_runs_north_to_south_and_west_to_east():
+    row = {code: r for code, (r, _c, _n) in charts.TILES.items()}
+    col = {code: c for code, (_r, c, _n) in charts.TILES.items()}
+    # Hà Giang's Tuyên Quang and Cao Bằng at the top; Hà Nội → Huế → Đà Nẵng → HCM → Cà Mau.
+    assert row["08"] == row["04"] == 0
+    assert row["01"] < row["38"] < row["46"] < row["48"] < row["51"] < row["79"] <= row["96"]
+    assert col["11"] < col["01"] < col["22"]  # Điện Biên west of Hà Nội west of Quảng Ninh
+    assert col["91"] < col["79"]  # An Giang west of Hồ Chí Minh
+
+
 def test_tile_map_draws_34_named_tiles_with_values_and_statuses():
     values = province_values()
     values["01"] = (None, "insufficient_data")
