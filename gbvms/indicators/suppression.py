@@ -126,9 +126,30 @@ def _complete(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
                 hide(best[1])
 
 
+def _nearest(
+    cells: Mapping[Key, Cell],
+    lines: Sequence[Sequence[Key]],
+    line_of: Mapping[Key, list[int]],
+    hidden: Collection[Key],
+    start: Key,
+) -> Key | None:
+    """The cell to hide for a disclosed ``start``: the best candidate of the lines touching
+    it, else of the lines touching the hidden cells next to it (breadth first)."""
+    seen_keys, seen_lines, frontier = {start}, set(), [start]
+    while frontier:
+        mine = {i for key in frontier for i in line_of.get(key, ())} - seen_lines
+        seen_lines |= mine
+        options = [best for i in sorted(mine) if (best := _candidate(cells, lines[i], hidden))]
+        if options:
+            return min(options, key=lambda o: o[0][:2])[1]
+        frontier = [k for i in sorted(mine) for k in lines[i] if k in hidden and k not in seen_keys]
+        seen_keys.update(frontier)
+    return None
+
+
 def _cover(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]], hidden: dict[Key, str],
            found: Iterable[Key]) -> bool:  # fmt: skip
-    """Hide one more cell in a line touching each disclosed cell; False when none could be."""
+    """Hide one more cell near each disclosed cell; False when none could be."""
     line_of = _index(lines)
     touched: set[int] = set()
     added = False
@@ -136,10 +157,11 @@ def _cover(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]], hidden: di
         mine = line_of.get(key, [])
         if touched.intersection(mine):
             continue  # this round already hid a cell beside it
-        options = [best for i in mine if (best := _candidate(cells, lines[i], hidden))]
-        if options:
-            hidden[min(options, key=lambda o: o[0][:2])[1]] = COMPLEMENTARY
+        extra = _nearest(cells, lines, line_of, hidden, key)
+        if extra is not None:
+            hidden[extra] = COMPLEMENTARY
             touched.update(mine)
+            touched.update(line_of.get(extra, ()))
             added = True
     return added
 
