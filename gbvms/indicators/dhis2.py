@@ -490,9 +490,9 @@ def push_units(unit: Any) -> list[list[tuple[Any, str]]]:
 def bulk_json(chunk: list[tuple[Any, str]], period_key: str) -> dict[str, Any]:
     """The bulk dataValueSet of several units (period and orgUnit on each value, §D.1)."""
     values = []
+    stamp = as_of()
     for unit, path in chunk:
-        one = data_value_set(unit, period_key, export_rows(path, period_key),
-                             as_of=as_of(path, period_key))  # fmt: skip
+        one = data_value_set(unit, period_key, export_rows(path, period_key), as_of=stamp)
         values += [
             {**v, "period": one["period"], "orgUnit": one["orgUnit"]} for v in one["dataValues"]
         ]
