@@ -299,6 +299,22 @@ ROUTES: list[Route] = [
     R("get", "/django-admin/", set(), no=302, anon=302),  # to the admin's own sign-in
     # ---- indicators: the XLSX export (indicators.export over the unit)
     R("get", "/indicators/export.xlsx?unit=51&period=2026S1", {"statistician"}, ok=200, no=403),
+    # ---- indicators: the DHIS2 exchange API (indicators.export over the unit)
+    R(
+        "get",
+        "/api/v1/indicators/dhis2/data-value-sets?unit=51&period=2026S1",
+        {"statistician"},
+        ok=200,
+        no=403,
+    ),
+    R(
+        "get",
+        "/api/v1/indicators/dhis2/adx?unit=51&period=2026S1",
+        {"statistician"},
+        ok=200,
+        no=403,
+    ),
+    R("get", "/api/v1/indicators/dhis2/metadata", {"statistician"}, ok=200, no=403),
     # ---- indicators: dashboards (indicators.view, or cases.supervise for the caseload)
     R("get", "/indicators/", DASHBOARD_READERS, ok=200, no=403),
     R("get", "/indicators/R02/?unit=51&period=2026", DASHBOARD_READERS, ok=200, no=403),
