@@ -1,5 +1,6 @@
 """The XLSX download of a unit's indicators for one period (REPORTING §C.3):
-``/indicators/export.xlsx?unit=NSO_CODE&period=KEY``.
+``/indicators/export.xlsx?unit=NSO_CODE&period=KEY[&indicators=R01,R02]`` (an indicator set;
+the whole catalogue by default).
 
 Needs ``indicators.export`` over the unit (403 otherwise, nothing logged); an unknown unit is a
 404, a bad or monthly period a 400 page that says what to send. The figures are those of the
@@ -24,7 +25,7 @@ from gbvms.core import scoping, tabular
 from gbvms.core.audit import log_action
 from gbvms.geo.models import AdminUnit
 from gbvms.indicators import dimensions, periods, xlsx
-from gbvms.indicators.models import EngineState, IndicatorValue
+from gbvms.indicators.models import EngineState, Indicator, IndicatorValue
 
 NATION_CODES = {"", "VN"}
 
@@ -92,6 +93,21 @@ def _unit(code: str) -> AdminUnit | None:
     return found
 
 
+def _codes(text: str) -> list[str] | None:
+    """``"R01, r02"`` → ``["R01", "R02"]``; None for the whole catalogue. Raises ValueError
+    naming an unknown code."""
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:
+        return None
+    known = set(
+        Indicator.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True)
+    )
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValueError(unknown[0][:12])
+    return codes
+
+
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "indicators/export_error.html", {"message": message}, status=400)
 
@@ -122,16 +138,22 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
             request,
             _("Số liệu theo tháng không được xuất ra tệp; chọn kỳ 6 tháng hoặc năm."),
         )
+    try:
+        codes = _codes(request.GET.get("indicators", "")[:200])
+    except ValueError as exc:
+        return _bad_request(
+            request, _("Không có chỉ tiêu “%(code)s” trong danh mục.") % {"code": exc.args[0]}
+        )
     rows = _export_rows(unit_path, period.key)
     as_of = _as_of(unit_path, period.key)
-    body = xlsx.indicators_workbook(unit, period.key, rows, as_of=as_of)
+    body = xlsx.indicators_workbook(unit, period.key, rows, as_of=as_of, codes=codes)
     log_action(
         action="indicators.export.xlsx",
         actor=user,
         request=request,
         object_kind="geo.adminunit",
         object_id=unit.pk if unit is not None else "VN",
-        changes={"period": period.key},
+        changes={"period": period.key, "indicators": codes or "all"},
     )
     response = HttpResponse(body, content_type=tabular.XLSX_TYPE)
     response["Content-Disposition"] = tabular.attachment_header(xlsx.filename(unit, period.key))

@@ -475,13 +475,18 @@ def indicators_workbook(
     *,
     as_of: datetime.datetime,
     submitted_id: Any = None,
+    codes: Iterable[str] | None = None,
 ) -> bytes:
     """The XLSX of ``rows`` (``selectors.export_rows(unit_path, period)``: the suppressed
-    audience's cells) for ``unit`` (an AdminUnit; None is the nation) and ``period_key``.
-    Raises ``periods.PeriodError`` for a bad key."""
+    audience's cells) for ``unit`` (an AdminUnit; None is the nation) and ``period_key``;
+    ``codes`` limits it to a set of indicators (default: the whole catalogue). Raises
+    ``periods.PeriodError`` for a bad key."""
     period = periods.parse(period_key)
     grouped = _grouped(rows)
     versions = _versions(grouped)
+    if codes is not None:
+        wanted = set(codes)
+        versions = [v for v in versions if v.indicator.code in wanted]
     _name, _nso, level, _recipient = _unit_texts(unit)
     unit_path = unit.path if unit is not None else "/"
     targets = _targets(unit_path, period.year)

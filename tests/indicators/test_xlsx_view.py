@@ -84,8 +84,23 @@ def test_statistician_downloads_the_province(personas, as_user, cells):
     assert (log.action, log.actor, log.changes) == (
         "indicators.export.xlsx",
         personas["statistician"],
-        {"period": "2026S1"},
+        {"period": "2026S1", "indicators": "all"},
     )
+
+
+@pytest.mark.django_db
+def test_an_indicator_set(personas, as_user, cells):
+    client = as_user(personas["statistician"])
+    response = client.get(URL, {"unit": "51", "period": "2026S1", "indicators": "r01, R02"})
+    assert response.status_code == 200
+    _book, sheet = rows_of(response)
+    names = [c.value for c in sheet["B"] if isinstance(c.value, str) and c.value.endswith(")")]
+    assert [n[-5:] for n in names if "(R" in n] == ["(R01)", "(R02)"]
+    before = logs()
+    response = client.get(URL, {"unit": "51", "period": "2026S1", "indicators": "R01,R99"})
+    assert response.status_code == 400
+    assert "Không có chỉ tiêu “R99” trong danh mục." in response.content.decode()
+    assert logs() == before
 
 
 @pytest.mark.django_db
