@@ -27,7 +27,7 @@ from gbvms.cases.models import MeasureType
 from gbvms.core.models import AccessLog
 from gbvms.orgs.models import AgencyKind, Membership
 from gbvms.plans import services as plan_services
-from gbvms.plans.models import Activity, Assignment, Plan
+from gbvms.plans.models import Activity, Assignment, Plan, Target
 from gbvms.referrals import services as referral_services
 from gbvms.referrals import services_public
 from gbvms.referrals.models import ProviderType, ServiceProvider
@@ -297,6 +297,11 @@ ROUTES: list[Route] = [
     R("post", "/referrals/directory/{shelter}/edit/", {"admin"}, data={}, ok=200, no=403),
     R("get", "/cases/new/done/", INTAKE, no=403),  # nothing opened yet: back to the intake
     R("get", "/django-admin/", set(), no=302, anon=302),  # to the admin's own sign-in
+    # ---- indicators: targets (read with indicators.view or plans.manage; set with plans.manage)
+    R("get", "/indicators/targets/", {"officer", "statistician"}, ok=200, no=403),
+    R("get", "/indicators/targets/R02/edit/?unit=51", {"officer"}, ok=200, no=403),
+    R("post", "/indicators/targets/R02/edit/?unit=51", {"officer"}, data={}, ok=200, no=403),
+    R("post", "/indicators/targets/plan-targets/{plan_target}/link/", {"officer"}),
     # ---- indicators: the XLSX export (indicators.export over the unit)
     R("get", "/indicators/export.xlsx?unit=51&period=2026S1", {"statistician"}, ok=200, no=403),
     # ---- indicators: the DHIS2 exchange API (indicators.export over the unit)
@@ -374,6 +379,9 @@ def world(personas, agencies, province, commune_a, commune_b):
     item, _pin = services_public.help_request_create(kind="need_help", commune=commune_a)
     plan = Plan.objects.create(title="Kế hoạch 2027", unit=province, created_by=users["officer"])
     activity = Activity.objects.create(plan=plan, code="1", title="Tập huấn cán bộ")
+    plan_target = Target.objects.create(
+        plan=plan, text="trên 90% được hỗ trợ kịp thời", comparator=">", value=90, unit="%"
+    )
     task = Assignment.objects.create(
         plan=plan, agency=agencies["b"], role="lead", activity=activity
     )
@@ -395,6 +403,7 @@ def world(personas, agencies, province, commune_a, commune_b):
         "agency_a": agencies["a"].pk,
         "membership": Membership.objects.get(user=personas["worker_b"]).pk,
         "activity": activity.pk,
+        "plan_target": plan_target.pk,
         "task": task.pk,
         "import": started.pk,
         "agency_b": agencies["b"].pk,
@@ -521,6 +530,7 @@ SAMPLE_IDS = {
             "user_b",
             "membership",
             "activity",
+            "plan_target",
             "task",
             "import",
         ],
