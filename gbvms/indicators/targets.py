@@ -347,6 +347,10 @@ def plan_sync(plan: Any, code: str, actor: Any, exclude: int | None = None) -> l
             row.delete()
     saved = []
     for year, target in wanted.items():
+        try:
+            _check_plan_target(ind, target)
+        except ValidationError:
+            continue  # an edit made it unfit for the indicator: no unit target from it
         row = existing.get(year)
         if row is not None and row.plan_target_id is None:
             continue  # the unit's own target wins over a plan's
@@ -410,8 +414,19 @@ def plan_target_confirm(
 def plan_target_changed(target: Any, actor: Any, *, deleting: bool = False) -> None:
     """After a plan target was edited, or before it is deleted: re-sync the rows it governs."""
     _unlink(target, actor)
-    if not deleting and target.indicator_confirmed and target.indicator_code:
-        plan_sync(target.plan, target.indicator_code, actor)
+    if deleting or not (target.indicator_confirmed and target.indicator_code):
+        return
+    ind = Indicator.objects.filter(code=target.indicator_code).first()
+    try:
+        if ind is None:
+            raise ValidationError("unknown indicator", code="unknown_indicator")
+        _check_plan_target(ind, target)
+    except ValidationError:
+        # the edit made it unfit (a count for a rate, 120%): back to a proposal to confirm
+        target.indicator_confirmed = False
+        target.save(update_fields=["indicator_confirmed"])
+        return
+    plan_sync(target.plan, target.indicator_code, actor)
 
 
 # ------------------------------------------------------------------------------------ wording

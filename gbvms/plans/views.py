@@ -20,6 +20,7 @@ from gbvms.core.forms_util import add_service_errors
 from gbvms.core.pagination import paginate, query_without_page
 from gbvms.geo.models import Level
 from gbvms.geo.selectors import units_within_grant
+from gbvms.indicators.views_targets import plan_target_rows
 from gbvms.plans import ical, selectors, services, vntext
 from gbvms.plans.documents import UnreadableDocumentError, read_document
 from gbvms.plans.forms import (
@@ -251,6 +252,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": groups,
         "progress": progress,
         "targets": plan.targets.all(),
+        "target_links": plan_target_rows(plan, selectors.can_manage(request.user, plan)),
         "responsibilities": plan.responsibilities.select_related("agency"),
         "reporting": plan.reporting.all(),
         "events": plan.events.all(),

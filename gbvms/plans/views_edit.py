@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gbvms.core import scoping
 from gbvms.core.audit import log_action
+from gbvms.indicators import targets
 from gbvms.plans import selectors, services
 from gbvms.plans.forms import (
     ActivityForm,
@@ -124,7 +125,7 @@ def _form(kind: str, item: Any, data: Any) -> forms.BaseForm:
     return spec.form(data, initial=_initial(kind, item))
 
 
-def _save(kind: str, plan: Plan, item: Any, form: forms.BaseForm) -> None:
+def _save(kind: str, plan: Plan, item: Any, form: forms.BaseForm, actor: Any = None) -> None:
     data = form.cleaned_data
     index = services.AgencyIndex(plan.unit)
     if isinstance(form, forms.ModelForm):
@@ -135,6 +136,8 @@ def _save(kind: str, plan: Plan, item: Any, form: forms.BaseForm) -> None:
         obj.save()
         if kind == "activity":
             _activity_links(obj, data, index)
+        if kind == "target":  # a confirmed target's unit targets follow its new value and year
+            targets.plan_target_changed(obj, actor)
         return
     if kind == "reporting":
         services.requirement_create(
@@ -181,7 +184,7 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
     form = _form(kind, item, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            _save(kind, plan, item, form)
+            _save(kind, plan, item, form, request.user)
             services.plan_rebuild(plan)
             log_action(action=f"plans.{kind}.saved", actor=request.user, request=request, obj=plan)
         messages.success(request, _("Đã lưu."))
@@ -200,6 +203,8 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
     if item is None:
         raise Http404
     with transaction.atomic():
+        if kind == "target":  # the unit targets it gave go with it
+            targets.plan_target_changed(item, request.user, deleting=True)
         item.delete()
         services.plan_rebuild(plan)
         log_action(action=f"plans.{kind}.deleted", actor=request.user, request=request, obj=plan)
