@@ -207,3 +207,17 @@ class TestMetadata:
     def test_ids_are_stable(self):
         assert dhis2.metadata()["dataElements"] == dhis2.metadata()["dataElements"]
         assert IndicatorVersion.objects.filter(status="current").exists()
+
+
+def test_a_survey_indicator_sends_its_external_denominator(world, personas):
+    from gbvms.indicators.models import ExternalValue
+    from tests.indicators.dhis2_data import cell, version
+
+    cell("R05", world.path, n=7, value=None)
+    ExternalValue.objects.create(
+        indicator=version("R05").indicator, unit_path=world.path, period="2026", value=140,
+        source="Điều tra quốc gia về BLG 2019", source_year=2019, entered_by=personas["officer"],
+    )  # fmt: skip
+    body = dhis2.data_value_set(world, "2026S1", rows(world), as_of=AS_OF)
+    assert value("GBV_R05_N", "default", "7") in body["dataValues"]
+    assert value("GBV_R05_D", "default", "140") in body["dataValues"]
