@@ -346,12 +346,16 @@ def _products(cats: tuple[str, ...], dims: dict[str, Any]) -> list[dict[str, str
 
 
 ENGLISH_PARTS = {"N": "numerator", "D": "denominator", "MEDIAN": "median, hours"}
+VIETNAMESE_PARTS = {"N": "tử số", "D": "mẫu số", "MEDIAN": "trung vị, giờ"}
 
 
 def _element(indicator: Any, part: str, cats: tuple[str, ...]) -> dict[str, Any]:
     code = element_code(indicator.code, part, cats)
     dims = {d.category: d for d in _categories()}
-    label = {"N": _("tử số"), "D": _("mẫu số"), "MEDIAN": _("trung vị, giờ")}[part]
+    # DHIS2 names are Vietnamese data, not interface text (the file is the same in any language)
+    count = indicator.kind == Kind.COUNT
+    label = "số lượng" if count else VIETNAMESE_PARTS[part]
+    english = "count" if count else ENGLISH_PARTS[part]
     suffix = (" — " + " × ".join(str(dims[c].title) for c in cats)) if cats else ""
     median = part == "MEDIAN"
     element = {
@@ -359,7 +363,7 @@ def _element(indicator: Any, part: str, cats: tuple[str, ...]) -> dict[str, Any]
         "name": f"GBV {indicator.code} {indicator.name_vi} ({label}){suffix}"[:230],
         "shortName": f"GBV {indicator.code} {part} {combo_code(cats)}"[:50],
         "formName": f"{indicator.name_vi} ({label})"[:230],
-        "description": f"{indicator.name_en} ({ENGLISH_PARTS[part]})",
+        "description": f"{indicator.name_en} ({english})",
         "domainType": "AGGREGATE",
         "valueType": "NUMBER" if median else "INTEGER",
         "aggregationType": "NONE" if median else "SUM",
