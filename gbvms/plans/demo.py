@@ -30,8 +30,11 @@ def demo_plan_load() -> Plan | None:
     for name in services.names_in(started.result):
         if (agency := index.match(name)) is not None:
             choices.matched[name] = agency
+    result = started.result
+    for target in result.get("targets", []):  # the officer confirms the proposed indicators
+        target["indicator_confirmed"] = bool(target.get("indicator"))
     return services.import_confirm(
-        actor=officer, plan_import=started, result=started.result, choices=choices
+        actor=officer, plan_import=started, result=result, choices=choices
     )
 
 

@@ -328,3 +328,19 @@ def test_import_review_proposes_and_confirms(personas, province, as_user):
     assert sorted(UnitTarget.objects.values_list("unit_path", "year", "comparator", "value")) == [
         (province.path, 2026, ">", Decimal("90.00")), (province.path, 2027, ">", Decimal("90.00")),
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_demo_plan_gives_the_demo_province_its_targets(personas, province):
+    """The demo plan is saved as the officer would after review: its targets' proposed
+    indicators confirmed, so the first run shows target statuses."""
+    from gbvms.plans.demo import demo_plan_load
+
+    demo_plan_load()
+    rows = UnitTarget.objects.values_list("indicator__code", "unit_path", "comparator", "value")
+    assert sorted(set(rows)) == [
+        ("R02", province.path, ">", Decimal("90.00")),
+        ("R07", province.path, ">", Decimal("50.00")),
+    ]
+    assert sorted(set(UnitTarget.objects.values_list("year", flat=True))) == list(range(2026, 2031))
+    assert UnitTarget.objects.get(indicator__code="R07", year=2026).params == {"rule": "and"}
