@@ -324,6 +324,19 @@ ROUTES: list[Route] = [
     R("get", "/indicators/", DASHBOARD_READERS, ok=200, no=403),
     R("get", "/indicators/R02/?unit=51&period=2026", DASHBOARD_READERS, ok=200, no=403),
     R("get", "/indicators/R02/chart/trend.svg?unit=51", DASHBOARD_READERS, ok=200, no=403),
+    # ---- indicators: the JSON API (indicators.view, or cases.supervise for the caseload)
+    R("get", "/api/v1/indicators", DASHBOARD_READERS, ok=200, no=403),
+    R(
+        "get",
+        "/api/v1/indicators/R02/values?unit=51&period=2026",
+        DASHBOARD_READERS,
+        ok=200,
+        no=403,
+    ),  # fmt: skip
+    # ---- indicators: external values (read with indicators.view; entered by officers and
+    # statisticians)
+    R("get", "/indicators/external/", {"officer", "statistician"}, ok=200, no=403),
+    R("post", "/indicators/external/", {"officer", "statistician"}, data={}, ok=200, no=403),
 ]
 
 

@@ -50,6 +50,13 @@ class TargetOut(Schema):
     gap: float | None = None
 
 
+class SourceOut(Schema):
+    role: str = Field(description="denominator or value")
+    source: str
+    source_year: int
+    method: str
+
+
 class BreakdownItem(BaseModel):
     """One cell of a breakdown; it also names its options by dimension (e.g. "sex": "F")."""
 
@@ -78,6 +85,7 @@ class ValuesOut(Schema):
     as_of: datetime.datetime = Field(description="the figures include every change before this")
     stale: bool = Field(description="the worker is behind: figures are older than a minute")
     target: TargetOut | None
+    sources: list[SourceOut] = Field(description="provenance of entered (external) figures")
     breakdown: list[BreakdownItem]
 
 

@@ -117,18 +117,34 @@ def cells(version: IndicatorVersion, unit_path: str, period: str,
     return {c.disagg: c for c in qs}
 
 
-def _external_denominator(version: IndicatorVersion, unit_path: str, period: str) -> int | None:
-    row = (
-        ExternalValue.objects.filter(
-            indicator_id=version.indicator_id, unit_path=unit_path, role="denominator",
-            period=str(periods.parse(period).year),
-        ).values_list("value", flat=True).first()
+def external_of(version: IndicatorVersion, unit_path: str, period: str) -> dict[str, Any]:
+    """The entered figures of an external-kind indicator for the period's year, with their
+    provenance: ``denominator`` (R05: people subjected, from a survey) or ``value``."""
+    rows = ExternalValue.objects.filter(
+        indicator_id=version.indicator_id, unit_path=unit_path,
+        period=str(periods.parse(period).year),
     )  # fmt: skip
-    return int(row) if row is not None else None
+    found: dict[str, Any] = {"denominator": None, "value": None, "provenance": []}
+    for row in rows:
+        found[row.role] = int(row.value) if row.role == "denominator" else float(row.value)
+        found["provenance"].append(
+            {
+                "role": row.role,
+                "source": row.source,
+                "source_year": row.source_year,
+                "method": row.method,
+            }
+        )
+    return found
+
+
+def _external_denominator(version: IndicatorVersion, unit_path: str, period: str) -> int | None:
+    return external_of(version, unit_path, period)["denominator"]
 
 
 def served(cell: IndicatorValue | None, audience: str, version: IndicatorVersion | None = None,
-           *, denominator: int | None = None) -> dict[str, Any]:  # fmt: skip
+           *, external: dict[str, Any] | None = None,
+           denominator: int | None = None) -> dict[str, Any]:  # fmt: skip
     """A cell as a reader of ``audience`` may see it (a missing cell is a zero)."""
     kind = version.indicator.kind if version else (cell.version.indicator.kind if cell else "")
     if cell is None:  # nothing stored: zero
@@ -140,8 +156,12 @@ def served(cell: IndicatorValue | None, audience: str, version: IndicatorVersion
     else:
         n, d, value, hidden = cell.n, cell.d, cell.value, cell.hidden
     if kind == "external":
-        d = denominator
-        value = round(100 * n / d, 4) if d and n is not None else None
+        external = external or {"denominator": denominator}
+        if external.get("value") is not None:  # a survey figure, entered as such
+            n, d, value = None, None, external["value"]
+        else:  # GBVMS's numerator over an entered denominator
+            d = external.get("denominator")
+            value = round(100 * n / d, 4) if d and n is not None else None
     if audience != EXACT and hidden:
         return {"numerator": None, "denominator": None, "value": None, "suppressed": True}
     return {"numerator": n, "denominator": d, "value": value, "suppressed": False}
@@ -228,10 +248,10 @@ def indicator_values_for_user(user: Any, code: str, unit_code: str, period: str,
     parsed = _check_period(period, audience)
     combo = _check_breakdown(version, by, path, audience) if by else ()
     found = cells(version, path, parsed.key)
-    denominator = None
+    external = None
     if version.indicator.kind == "external":
-        denominator = _external_denominator(version, path, parsed.key)
-    figure = served(found.get(""), audience, version, denominator=denominator)
+        external = external_of(version, path, parsed.key)
+    figure = served(found.get(""), audience, version, external=external)
     fresh = freshness()
     return {
         "indicator": version.indicator.code,
@@ -247,6 +267,7 @@ def indicator_values_for_user(user: Any, code: str, unit_code: str, period: str,
         "as_of": fresh.as_of,
         "stale": fresh.stale,
         "target": target_of(version, path, parsed, figure),
+        "sources": external["provenance"] if external else [],
         "breakdown": _breakdown(version, combo, found, audience) if combo else [],
     }
 

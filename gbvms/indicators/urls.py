@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gbvms.indicators import views, views_export, views_targets
+from gbvms.indicators import views, views_export, views_external, views_targets
 
 app_name = "indicators"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
         views_targets.plan_target_link,
         name="plan_target_link",
     ),
+    # external values
+    path("external/", views_external.external_values, name="external"),
     # export
     path("export.xlsx", views_export.export_xlsx, name="export_xlsx"),
     # the indicator pages last: "<code>/" would otherwise catch the fixed paths above
