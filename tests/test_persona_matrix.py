@@ -332,7 +332,7 @@ ROUTES: list[Route] = [
         DASHBOARD_READERS,
         ok=200,
         no=403,
-    ),  # fmt: skip
+    ),
     # ---- indicators: external values (read with indicators.view; entered by officers and
     # statisticians)
     R("get", "/indicators/external/", {"officer", "statistician"}, ok=200, no=403),
