@@ -101,7 +101,7 @@ def _threshold() -> int:
 
 
 def _exact(target: UnitTarget, n: int | None, d: int | None, value: float | None) -> Fraction:
-    if target.indicator.kind == Kind.RATIO and n is not None and d:
+    if target.indicator.kind in PERCENT_KINDS and n is not None and d:
         return Fraction(int(n) * 100, int(d))
     return Fraction(Decimal(str(round(float(value), 6))))  # type: ignore[arg-type]
 

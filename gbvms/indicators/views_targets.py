@@ -35,6 +35,7 @@ STATUS_LABELS = {
     "insufficient_data": gettext_lazy("Chưa đủ số liệu"),
     "not_due": gettext_lazy("Chưa đến hạn"),
 }
+RULE_LABELS = [("and", gettext_lazy("và")), ("or", gettext_lazy("hoặc"))]
 HISTORY = 3  # the year shown and the two before it
 PERCENT = {"ratio", "external"}
 
@@ -113,6 +114,7 @@ class Row:
     plan: Any
     warning: str
     years: list[YearStatus]
+    rule_note: str = ""
 
 
 def _fmt(value: float | None, percent: bool) -> str:
@@ -182,6 +184,19 @@ def _warning(target: UnitTarget | None, parents: dict[int, UnitTarget], names: d
     }
 
 
+def _rule_note(version: IndicatorVersion, target: UnitTarget | None) -> str:
+    """R07: say so when the target's rule is not the one the values are computed with."""
+    rule = (target.params or {}).get("rule") if target else None
+    computed = (version.params or {}).get("rule")
+    if not rule or not computed or rule == computed:
+        return ""
+    names = dict(RULE_LABELS)
+    return _("Số liệu được tính theo cách “%(computed)s”, chỉ tiêu đặt theo cách “%(rule)s”.") % {
+        "computed": names.get(computed, computed),
+        "rule": names.get(rule, rule),
+    }
+
+
 def unit_rows(user: Any, path: str, year: int) -> list[Row]:
     """Every current indicator's target for the unit and year with its status for ``year``
     and the years before (a fixed number of queries, whatever the catalogue's size)."""
@@ -214,6 +229,7 @@ def unit_rows(user: Any, path: str, year: int) -> list[Row]:
                 warning=_warning(target, parents, names) if target and target.unit_path == path
                 else "",
                 years=statuses,
+                rule_note=_rule_note(version, target),
             )
         )  # fmt: skip
     return rows

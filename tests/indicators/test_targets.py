@@ -167,6 +167,10 @@ class TestStatus:
         }  # fmt: skip
         assert status(t, n=3, d=None, value=3.0)["status"] == "not_met"
 
+    def test_survey_rate_is_compared_exactly_too(self, root):
+        t = ut("R05", PROVINCE, 2026, ">", 90, root)
+        assert status(t, n=9, d=10, value=9 / 10 * 100)["status"] == "not_met"
+
     def test_lower_is_better(self, root):
         t = ut("R09", PROVINCE, 2026, "<=", 24, root)
         assert status(t, n=30, d=None, value=20.5)["status"] == "met"

@@ -108,6 +108,12 @@ class TestTargetsPage:
         article = re.search(r'data-code="R02".*?</article>', html, re.S)[0]
         assert f'href="/plans/{plan.pk}/"' in article
 
+    def test_r07_rule_differing_from_the_computed_one_is_said(self, personas, province, as_user):
+        target("R07", province.path, THIS_YEAR, ">", 50, personas["officer"], params={"rule": "or"})
+        html = as_user(personas["officer"]).get("/indicators/targets/").content.decode()
+        assert "Số liệu được tính theo cách “và”, chỉ tiêu đặt theo cách “hoặc”." in html
+        assert html.count('data-testid="rule-note"') == 1
+
     def test_statistician_reads_without_edit_links(self, personas, as_user):
         response = as_user(personas["statistician"]).get("/indicators/targets/")
         assert response.status_code == 200
