@@ -60,21 +60,35 @@ def _active_providers() -> list[ServiceProvider]:
     )
 
 
+PathwayContext = tuple[AdminUnit | None, dict[str, ReferralPathway]]
+
+
+def pathway_context(commune: AdminUnit) -> PathwayContext:
+    """The commune's province and its referral pathways by service (two queries), for callers
+    asking ``providers_for`` about several services of one commune."""
+    # a province itself can be asked for: then only its provinces' and national providers
+    province = commune if commune.level == Level.PROVINCE else province_of(commune)
+    if province is None:
+        return None, {}
+    return province, {p.service: p for p in ReferralPathway.objects.filter(province=province)}
+
+
 def providers_for(
-    commune: AdminUnit, service: str, providers: list[ServiceProvider] | None = None
+    commune: AdminUnit,
+    service: str,
+    providers: list[ServiceProvider] | None = None,
+    context: PathwayContext | None = None,
 ) -> list[Match]:
     """Providers offering ``service`` to ``commune`` (or a whole province), nearest first: those
     covering the commune, then the whole province, then national ones (hotlines). Within a
     tier, the province's pathway for the service decides the order of provider types.
-    ``providers``: the active providers when the caller already read them."""
+    ``providers``: the active providers when the caller already read them; ``context``: the
+    commune's ``pathway_context`` likewise."""
     if providers is None:
         providers = _active_providers()
     offering = [p for p in providers if service in p.services]
-    # a province itself can be asked for: then only its provinces' and national providers
-    province = commune if commune.level == Level.PROVINCE else province_of(commune)
-    pathway = None
-    if province is not None:
-        pathway = ReferralPathway.objects.filter(province=province, service=service).first()
+    province, pathways = context if context is not None else pathway_context(commune)
+    pathway = pathways.get(service)
     order = list(pathway.provider_types) if pathway else []
     order += [t for t in DEFAULT_ORDER if t not in order]
 
@@ -97,9 +111,9 @@ def next_on_pathway(
     referral_provider: ServiceProvider, commune: AdminUnit, services: list[str]
 ) -> ServiceProvider | None:
     """The next provider for the same services after one that declined."""
-    providers = _active_providers()
+    providers, context = _active_providers(), pathway_context(commune)
     for service in services:
-        for match in providers_for(commune, service, providers):
+        for match in providers_for(commune, service, providers, context):
             if match.provider.pk != referral_provider.pk and all(
                 s in match.provider.services for s in services
             ):
@@ -487,9 +501,10 @@ def matches_serving(commune: AdminUnit) -> list[Match]:
     """Every active provider serving the commune for some service, once, nearest tier first
     (for the referral and consent forms)."""
     seen: dict[int, Match] = {}
-    providers = _active_providers()  # read once for every service
+    providers = _active_providers()  # read once for every service, with the pathways
+    context = pathway_context(commune)
     for code in ServiceCode.values:
-        for match in providers_for(commune, code, providers):
+        for match in providers_for(commune, code, providers, context):
             seen.setdefault(match.provider.pk, match)
     return list(seen.values())
 
