@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Load the demo province (Quảng Ngãi): agencies, one user per role, synthetic cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cases", type=int, default=300, help="synthetic demo cases")
+        parser.add_argument(
+            "--cases", type=int, default=2000, help="synthetic demo cases (18 months of work)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_ALLOWED:
