@@ -27,11 +27,11 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
-run: migrate ## set up and serve on http://127.0.0.1:8000 with SQLite and demo data
+run: migrate ## set up and serve on http://127.0.0.1:8000 with SQLite and demo data, worker beside
 	$(DEV_ENV) $(PY) manage.py load_units
 	$(DEV_ENV) $(PY) manage.py load_demo
-	@echo "GBVMS: http://$(HOST):$(PORT)/  (sign in with a demo account above)"
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "GBVMS: http://$(HOST):$(PORT)/  (sign in with a demo account above; Ctrl-C stops)"
+	$(DEV_ENV) PY=$(PY) HOST=$(HOST) PORT=$(PORT) scripts/run-dev.sh
 
 test: install ## the whole suite on SQLite, browser tests included
 	scripts/ensure-chromium.sh
