@@ -150,6 +150,18 @@ def trend_keys(period: periods.Period, today: datetime.date | None = None) -> li
     return [k for k in keys if periods.parse(k).start <= today]
 
 
+def short_label(key: str) -> str:
+    """A period's label short enough for a chart's axis (the tables give the full label)."""
+    period = periods.parse(key)
+    if period.type != "S":
+        return period.label()
+    half = key[5]
+    if period.cutoff:
+        return _("Kỳ %(half)s/%(year)s") % {"half": half, "year": period.year}
+    months = "1–6" if half == "1" else "7–12"
+    return _("T%(months)s/%(year)s") % {"months": months, "year": period.year}
+
+
 # ------------------------------------------------------------------------------ figures
 
 

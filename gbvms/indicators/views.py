@@ -211,8 +211,10 @@ def _trend_chart(version: Any, chooser: Chooser, target: Any) -> Chart:
         "name": version.indicator.name_vi,
         "unit": chooser.place.name,
     }
+    axis = [pages.short_label(k) for k in keys]
     draw = _cached(
-        charts.trend_chart, [(label, f.chart_value) for label, f in points], title=title,
+        charts.trend_chart, [(a, f.chart_value) for a, (_l, f) in zip(axis, points, strict=True)],
+        title=title,
         unit_label=_unit_label(version), percent=percent,
         target=float(target.value) if target is not None else None,
         target_label=_("Mục tiêu năm %(year)s") % {"year": chooser.period.year} if target else "",
@@ -225,7 +227,8 @@ def _bar_chart(version: Any, chooser: Chooser, name: str, found: dict) -> Chart:
     dim = dimension(name)
     items = pages.breakdown_rows(version, name, found, chooser.audience)
     percent = version.indicator.kind in pages.PERCENT_KINDS
-    title = _("Theo %(dimension)s") % {"dimension": str(dim.title).lower()}
+    heading = str(dim.title)
+    title = _("Theo %(dimension)s") % {"dimension": heading[:1].lower() + heading[1:]}
     draw = _cached(charts.bar_chart, [(label, f.chart_value) for label, f in items], title=title,
                    unit_label=_unit_label(version), percent=percent)  # fmt: skip
     rows = [(label, _figure_cells(version, f)) for label, f in items]

@@ -56,6 +56,23 @@ def _database_url(tmp: Path) -> tuple[str, object]:
     return base.rsplit("/", 1)[0] + "/" + name, drop
 
 
+SERVER_ENV: dict[str, str] = {}  # the environment of the running server's manage.py
+
+
+@pytest.fixture(scope="session")
+def manage(server):
+    """Run a manage.py command against the browser tests' server database."""
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=SERVER_ENV, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        return done.stdout
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
@@ -71,6 +88,7 @@ def server(tmp_path_factory):
             "GBVMS_QUICK_EXIT_URL": "about:blank",  # no network in the test sandbox
         }
     )
+    SERVER_ENV.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput"], ["load_units"], ["load_demo", "--cases", "40"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True)

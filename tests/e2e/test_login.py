@@ -16,6 +16,8 @@ def sign_in(page, base, username, password=PASSWORD):
 
 def test_sign_in_see_home_and_sign_out(server, page, tmp_path):
     sign_in(page, server, "officer")
+    page.wait_for_url(server + "/indicators/")  # the programme officer's landing page
+    page.get_by_role("link", name="GBVMS").click()
     page.wait_for_url(server + "/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Xin chào")
     row = page.get_by_test_id("membership").first

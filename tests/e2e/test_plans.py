@@ -35,7 +35,7 @@ def test_upload_review_correct_save_and_see_the_calendar(server, browser):
     today = datetime.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()  # the server's calendar
     page = browser.new_context(locale="vi-VN").new_page()
     sign_in(page, server, "officer")
-    page.wait_for_url(server + "/")
+    page.wait_for_url(server + "/indicators/")  # the programme officer's landing page
     page.goto(server + "/plans/import/")
     page.get_by_label("Hoặc dán nội dung văn bản").fill(plan_text(today.year))
     page.get_by_label("Đơn vị ban hành").select_option(label="Tỉnh Quảng Ngãi")

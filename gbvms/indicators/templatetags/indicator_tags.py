@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-WIDTH, HEIGHT, PAD = 120, 32, 3
+WIDTH, HEIGHT, PAD = 240, 40, 4
 
 
 def _segments(values: list[float | None], top: float) -> list[list[tuple[float, float]]]:
