@@ -10,87 +10,48 @@ suppressed audience (REPORTING §F.7): small cells read "<5". Each download is o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gbvms.core import scoping, tabular
 from gbvms.core.audit import log_action
-from gbvms.geo.models import AdminUnit
-from gbvms.indicators import dimensions, periods, xlsx
-from gbvms.indicators.models import EngineState, Indicator, IndicatorValue
-
-NATION_CODES = {"", "VN"}
+from gbvms.indicators import dimensions, periods, selectors, xlsx
+from gbvms.indicators.models import Indicator
 
 
-@dataclass(frozen=True)
-class _Row:
-    """Same fields as the lead's ``selectors.ExportRow``."""
-
-    indicator: Any
-    version: Any
-    disagg: dict[str, str]
-    n: int | None
-    d: int | None
-    value: float | None
-    hidden: bool
-
-
-def _export_rows(unit_path: str, period: str) -> list[_Row]:
-    """Every current indicator's cells for one unit and period, as the suppressed audience
-    gets them (a hidden cell has no numbers)."""
-    qs = IndicatorValue.objects.select_related("version__indicator").filter(
-        version__status="current", unit_path=unit_path, period=period
-    )
-    return [
-        _Row(
-            v.version.indicator,
-            v.version,
-            dimensions.parse_disagg(v.disagg),
-            None if v.hidden else v.n,
-            None if v.hidden else v.d,
-            None if v.hidden else v.value,
-            v.hidden,
-        )
-        for v in qs.order_by("version__indicator__order", "disagg")
-    ]
-
-
-def _as_of(unit_path: str, period: str) -> Any:
-    """When the figures were last brought up to date: the worker's last cycle, else the
-    newest cell's computation, else now (nothing computed yet)."""
-    cycle = EngineState.objects.filter(name="main").values_list("cycle_at", flat=True).first()
-    if cycle is not None:
-        return cycle
-    newest = (
-        IndicatorValue.objects.filter(unit_path=unit_path, period=period)
-        .order_by("-computed_at")
-        .values_list("computed_at", flat=True)
-        .first()
-    )
-    return newest or timezone.now()
-
-
-def _unit(code: str) -> AdminUnit | None:
-    """The current province or commune with this NSO code; None is the nation ("VN")."""
-    if code in NATION_CODES:
-        return None
-    found = (
-        AdminUnit.objects.current()
-        .select_related("parent")
-        .filter(code=code, level__in=["province", "commune"])
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+def _export_rows(unit_path: str, period: str) -> list[selectors.ExportRow]:
+    """The lead's ``export_rows`` (the suppressed audience's stored cells); an external-kind
+    indicator's total is served with its entered figures (R05: GBVMS's numerator over the survey
+    denominator; X01: the survey value), as the API serves it."""
+    rows = [r for r in selectors.export_rows(unit_path, period) if r.indicator.kind != "external"]
+    for version in selectors.indicators_current():
+        if version.indicator.kind != "external":
+            continue
+        found = selectors.cells(version, unit_path, period)
+        external = selectors.external_of(version, unit_path, period)
+        for key in sorted({"", *found}):
+            figure = selectors.served(
+                found.get(key),
+                selectors.SUPPRESSED,
+                version,
+                external=external if not key else None,
+            )
+            rows.append(
+                selectors.ExportRow(
+                    version.indicator,
+                    version,
+                    dimensions.parse_disagg(key),
+                    figure["numerator"],
+                    figure["denominator"],
+                    figure["value"],
+                    figure["suppressed"],
+                )
+            )
+    return rows
 
 
 def _codes(text: str) -> list[str] | None:
@@ -118,7 +79,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not scoping.has_permission(user, "indicators.export"):
         raise PermissionDenied
-    unit = _unit(request.GET.get("unit", "").strip())
+    unit = selectors.unit_for_code(request.GET.get("unit", "")[:12])  # 404 when unknown
     unit_path = unit.path if unit is not None else scoping.NATIONAL
     if not scoping.has_permission(user, "indicators.export", unit_path):
         raise PermissionDenied
@@ -145,7 +106,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
             request, _("Không có chỉ tiêu “%(code)s” trong danh mục.") % {"code": exc.args[0]}
         )
     rows = _export_rows(unit_path, period.key)
-    as_of = _as_of(unit_path, period.key)
+    as_of = selectors.freshness().as_of  # every change before it is in the figures
     body = xlsx.indicators_workbook(unit, period.key, rows, as_of=as_of, codes=codes)
     log_action(
         action="indicators.export.xlsx",

@@ -47,6 +47,7 @@ SECTIONS = [
     (gettext_lazy("Người gây bạo lực"), ["R06", "R07", "R08"]),
     (gettext_lazy("Chuyển gửi và biện pháp bảo vệ"), ["R10", "R11"]),
     (gettext_lazy("Bạo lực gia đình theo hình thức"), ["R13", "R14"]),
+    (gettext_lazy("Số liệu điều tra"), ["X01"]),
 ]
 OTHERS = gettext_lazy("Chỉ tiêu khác")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -65,6 +66,9 @@ HEAD = Style(bold=True, align="center", wrap=True, border=True)
 BODY = Style(border=True, wrap=True)
 CENTRE = Style(border=True, align="center")
 NUMBER = Style(border=True, align="right")
+AS_COUNT = Style(border=True, align="right", number_format=COUNT)
+AS_SHARE = Style(border=True, align="right", number_format=PERCENT)
+AS_HOURS = Style(border=True, align="right", number_format=HOURS)
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,11 @@ def _unit_of_measure(indicator: Any) -> str:
 
 
 def _missing(kind: str) -> Figures:
-    """A cell the engine did not write: nothing counted (0; a ratio 0 of 0)."""
-    if kind in PERCENT_KINDS:
+    """A cell the engine did not write: nothing counted (0; a ratio 0 of 0); a survey figure
+    or a median is unknown."""
+    if kind == Kind.RATIO:
         return Figures(n=0, d=0)
-    if kind == Kind.MEDIAN:
+    if kind in {Kind.MEDIAN, Kind.EXTERNAL}:
         return Figures()
     return Figures(n=0, value=0.0)
 
@@ -147,17 +152,16 @@ def _figures(kind: str, cell: Figures | None) -> list[Any]:
     if kind in PERCENT_KINDS:
         n, d = cell.n, cell.d
         if n is not None and d:
-            share: Any = Cell(n / d, Style(border=True, number_format=PERCENT))
+            share: Any = Cell(n / d, AS_SHARE)
         elif cell.value is not None:
-            share = Cell(cell.value / 100, Style(border=True, number_format=PERCENT))
+            share = Cell(cell.value / 100, AS_SHARE)
         else:
             share = Cell("—", NUMBER)
-        count = Style(border=True, number_format=COUNT)
-        return [share, Cell(n, count), Cell(d, count)]
+        return [share, Cell(n, AS_COUNT), Cell(d, AS_COUNT)]
     if kind == Kind.MEDIAN:
         value = cell.value if cell.value is not None else "—"
-        return [Cell(value, Style(border=True, number_format=HOURS, align="right")), None, None]
-    return [Cell(cell.n or 0, Style(border=True, number_format=COUNT)), None, None]
+        return [Cell(value, AS_HOURS), None, None]
+    return [Cell(cell.n or 0, AS_COUNT), None, None]
 
 
 def _bordered(row: list[Any]) -> list[Any]:
@@ -207,12 +211,17 @@ def _status(target: UnitTarget | None, cell: Figures | None, period_key: str, to
 # ----------------------------------------------------------------------------- body
 
 
-def _published(indicator: Any, level: str) -> tuple[bool, list[tuple[str, ...]], set[str]]:
-    """Whether the indicator is published at ``level`` for suppressed audiences, the
-    breakdowns that are, and the titles of dimensions left out (REPORTING §F.6)."""
+def _published(
+    indicator: Any, level: str, kind: str
+) -> tuple[bool, list[tuple[str, ...]], set[str]]:
+    """Whether the indicator is published at ``level`` for suppressed audiences and periods of
+    type ``kind``, the breakdowns that are, and the titles of dimensions left out (REPORTING
+    §F.6)."""
     rank = LEVEL_RANK[level]
     minimum = indicator.min_level or {}
     if rank < LEVEL_RANK.get(minimum.get("suppressed", "commune"), 0):
+        return False, [], set()
+    if indicator.period_types and kind not in indicator.period_types:
         return False, [], set()
     floors = minimum.get("dimensions", {})
     kept, left_out = [], set()
@@ -238,8 +247,13 @@ def _options(combo: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(dimensions.disagg_key(pairs), " – ".join(labels)) for pairs, labels in keys]
 
 
+def _lower_first(text: str) -> str:
+    """``Loại bạo lực (GBVIMS)`` → ``loại bạo lực (GBVIMS)``: acronyms keep their case."""
+    return text[:1].lower() + text[1:]
+
+
 def _combo_title(combo: tuple[str, ...]) -> str:
-    titles = [str(dimensions.dimension(n).title).lower() for n in combo]
+    titles = [_lower_first(str(dimensions.dimension(n).title)) for n in combo]
     return _("Chia theo %(dimensions)s") % {"dimensions": _(" và ").join(titles)}
 
 
@@ -254,8 +268,8 @@ def _breakdowns(table: _Table, number: str, version: IndicatorVersion, cells, co
     unit = _unit_of_measure(indicator)
     for b, combo in enumerate(combos, start=1):
         title = _combo_title(combo)
-        table.add(_bordered([f"{number}.{b}", Cell(title, Style(border=True, italic=True,
-                  indent=1)), None, None, None, None, None, None]))  # fmt: skip
+        heading = Cell(title, Style(border=True, italic=True, indent=1))
+        table.add(_bordered([Cell(f"{number}.{b}", CENTRE), heading, *[None] * 6]))
         for o, (key, label) in enumerate(_options(combo), start=1):
             item = f"{number}.{b}.{o}"
             row = table.add(
@@ -311,17 +325,23 @@ def _sections(versions: list[IndicatorVersion]) -> list[tuple[str, list[Indicato
 
 
 def _body(table: _Table, versions, grouped, ctx) -> None:
-    number = 0
-    for s, (title, members) in enumerate(_sections(versions)):
-        bold = Style(border=True, bold=True)
-        table.add(_bordered([Cell(ROMAN[s] if s < len(ROMAN) else str(s + 1),
-                  Style(border=True, bold=True, align="center")), Cell(title.upper(), bold),
-                  None, None, None, None, None, None]))  # fmt: skip
+    """The sections that have an indicator published here, each with its indicators."""
+    number, section = 0, 0
+    for title, members in _sections(versions):
+        shown = []
         for version in members:
-            published, combos, left_out = _published(version.indicator, ctx["level"])
+            published, combos, left_out = _published(version.indicator, ctx["level"], ctx["kind"])
             table.left_out |= left_out
-            if not published:
-                continue
+            if published:
+                shown.append((version, combos))
+        if not shown:
+            continue
+        roman = ROMAN[section] if section < len(ROMAN) else str(section + 1)
+        section += 1
+        head = Style(border=True, bold=True)
+        table.add(_bordered([Cell(roman, Style(border=True, bold=True, align="center")),
+                             Cell(title.upper(), head), *[None] * 6]))  # fmt: skip
+        for version, combos in shown:
             number += 1
             cells = grouped.get(version.indicator.code, {})
             _indicator(table, str(number), version, cells, {**ctx, "combos": combos})
@@ -397,7 +417,7 @@ def _notes(table: _Table) -> None:
     if table.left_out:
         notes.append(
             _("Không công bố ở cấp này: phân tổ theo %(dimensions)s (để bảo vệ danh tính).")
-            % {"dimensions": ", ".join(sorted(d.lower() for d in table.left_out))}
+            % {"dimensions": ", ".join(sorted(_lower_first(d) for d in table.left_out))}
         )
     table.add([])
     table.add([Cell(_("Ghi chú:"), Style(bold=True, italic=True), span=COLUMNS)])
@@ -493,7 +513,13 @@ def indicators_workbook(
     local = timezone.localtime(as_of) if timezone.is_aware(as_of) else as_of
     table = _Table(rows=[], heights={}, trace=[], left_out=set())
     _header(table, unit, period, as_of)
-    ctx = {"targets": targets, "period": period.key, "today": local.date(), "level": level}
+    ctx = {
+        "targets": targets,
+        "period": period.key,
+        "kind": period.type,
+        "today": local.date(),
+        "level": level,
+    }
     _body(table, versions, grouped, ctx)
     _notes(table)
     _signatures(table)

@@ -169,10 +169,27 @@ def test_sections_numbering_and_option_labels(province, figures):
     assert sheet.cell(indicator_row(sheet, "R02"), 3).value == "%"
     assert sheet.cell(indicator_row(sheet, "R09"), 3).value == "Giờ"
     pair = option_row(sheet, "R01", "Chia theo giới tính và nhóm tuổi", "Nữ – 16–59 tuổi")
+    assert option_row(sheet, "R01", "Chia theo loại bạo lực (GBVIMS)", "Hiếp dâm") < pair
     assert sheet.cell(pair, 1).value.startswith("1.")
     names = {sheet.cell(r, 2).value for r in range(first, sheet.max_row + 1)}
     raw = {"SEX=F", "F", "Y16_59", "AGE_VN=Y16_59", "PSYCH", "TINHTHAN"}
     assert not names & raw  # labels, never the codes
+
+
+@pytest.mark.django_db
+def test_a_survey_value_only_for_its_periods_and_levels(province, commune_a):
+    sdg = [row("X01", value=21.5)]  # SDG 5.2.1: yearly, province and up
+    sheet = book(province, sdg, period="2026").worksheets[0]
+    r = indicator_row(sheet, "X01")
+    assert sheet.cell(r - 1, 1).value == "VI"
+    assert sheet.cell(r - 1, 2).value == "SỐ LIỆU ĐIỀU TRA"
+    assert (sheet.cell(r, 3).value, sheet.cell(r, 4).value) == ("%", 0.215)
+    assert sheet.cell(r, 4).number_format == "0.0%"
+    for unit, period in [(province, "2026S1"), (commune_a, "2026")]:
+        sheet = book(unit, sdg, period=period).worksheets[0]
+        texts = {c.value for r in sheet.iter_rows() for c in r if isinstance(c.value, str)}
+        assert not [t for t in texts if "(X01)" in t]
+        assert "SỐ LIỆU ĐIỀU TRA" not in texts  # no empty section
 
 
 @pytest.mark.django_db
@@ -181,6 +198,7 @@ def test_numbers_are_typed_with_their_formats(province, figures):
     r01 = indicator_row(sheet, "R01")
     assert (sheet.cell(r01, 4).value, sheet.cell(r01, 4).data_type) == (1234, "n")
     assert sheet.cell(r01, 4).number_format == "#,##0"
+    assert sheet.cell(r01, 4).alignment.horizontal == "right"
     female = option_row(sheet, "R01", "Chia theo giới tính", "Nữ")
     assert sheet.cell(female, 4).value == 1200
     r02 = indicator_row(sheet, "R02")
@@ -260,9 +278,10 @@ def test_meta_sheet_is_hidden_and_traces_every_row(province, figures):
     assert pairs["submission_id"] == "77"
     assert pairs["small_cell_threshold"] == 5
     rows = list(meta.iter_rows(values_only=True))
-    versions = {r[0]: r[1] for r in rows if r and isinstance(r[0], str) and r[0].startswith("R")}
-    current = IndicatorVersion.objects.filter(status="current")
-    assert versions == {v.indicator.code: v.number for v in current.select_related("indicator")}
+    current = IndicatorVersion.objects.filter(status="current").select_related("indicator")
+    codes = {v.indicator.code for v in current}
+    versions = {r[0]: r[1] for r in rows if r and r[0] in codes}
+    assert versions == {v.indicator.code: v.number for v in current}
     trace = {(r[1], r[3]): (r[0], r[4]) for r in rows if r and isinstance(r[0], int)}
     sheet = workbook.worksheets[0]
     assert trace[("R01", None)] == (indicator_row(sheet, "R01"), False)  # "" is the total

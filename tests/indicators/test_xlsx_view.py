@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gbvms.core.models import AccessLog
-from gbvms.indicators.models import IndicatorValue, IndicatorVersion
+from gbvms.indicators.models import ExternalValue, IndicatorValue, IndicatorVersion
 from gbvms.indicators.xlsx import HEADER_ROW
 from tests.conftest import make_user
 
@@ -101,6 +101,24 @@ def test_an_indicator_set(personas, as_user, cells):
     assert response.status_code == 400
     assert "Không có chỉ tiêu “R99” trong danh mục." in response.content.decode()
     assert logs() == before
+
+
+@pytest.mark.django_db
+def test_survey_figures_come_with_their_entered_values(personas, as_user, province):
+    statistician = personas["statistician"]
+    entered = {"unit_path": province.path, "period": "2026", "source": "Điều tra quốc gia 2019",
+               "source_year": 2019, "entered_by": statistician}  # fmt: skip
+    r05 = IndicatorVersion.objects.get(indicator__code="R05", status="current")
+    x01 = IndicatorVersion.objects.get(indicator__code="X01", status="current")
+    ExternalValue.objects.create(indicator=r05.indicator, role="denominator", value=400, **entered)
+    ExternalValue.objects.create(indicator=x01.indicator, role="value", value=21.5, **entered)
+    value("R05", province.path, period="2026", n=100)
+    response = as_user(statistician).get(URL, {"unit": "51", "period": "2026"})
+    assert response.status_code == 200
+    _book, sheet = rows_of(response)
+    r05_row, x01_row = indicator_row(sheet, "R05"), indicator_row(sheet, "X01")
+    assert [sheet.cell(r05_row, c).value for c in (4, 5, 6)] == [0.25, 100, 400]
+    assert [sheet.cell(x01_row, c).value for c in (4, 5, 6)] == [0.215, None, None]
 
 
 @pytest.mark.django_db
