@@ -23,6 +23,7 @@ from gbvms.cases import services, services_care, services_measures
 from gbvms.cases.demo_scenario import Scenario, scenarios
 from gbvms.cases.models import Case, FollowUp, MeasureType
 from gbvms.geo.models import AdminUnit
+from gbvms.indicators import outbox
 from gbvms.orgs.demo import AGENCIES
 from gbvms.orgs.models import Agency, User
 
@@ -282,8 +283,6 @@ def apply_scenario(
 def _mark_duplicate(case: Case, original: Case) -> None:
     """A second record of the same case: marked on the demo copy (no service marks it yet),
     and its indicator inputs marked dirty."""
-    from gbvms.indicators import outbox
-
     Case.objects.unscoped().filter(pk=case.pk).update(duplicate_of=original)
     outbox.mark_case(case.pk)
 
@@ -308,6 +307,8 @@ def demo_cases_load(*, count: int = DEFAULT_CASES, seed: int = 2026) -> int:
         original = written.get(story.duplicate_of) if story.duplicate_of is not None else None
         if original is not None:
             _mark_duplicate(case, original)
+    # the steps marked their cases at their own (past) moments: the backlog is as of now
+    outbox.mark_case(*[case.pk for case in written.values()])
     return count - existing
 
 
