@@ -16,7 +16,6 @@ administrator imports first. See docs/dhis2.md for the scheme.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
 from collections.abc import Iterable
@@ -27,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from gbvms.indicators import dimensions, periods, selectors
+from gbvms.indicators import catalogue, dimensions, periods, selectors
 from gbvms.indicators.models import IndicatorVersion, Kind, VersionStatus
 from gbvms.indicators.selectors import ExportRow
 
@@ -98,12 +97,22 @@ def uid(kind: str, code: str) -> str:
     return first + "".join(UID_CHARS[b % len(UID_CHARS)] for b in digest[1:11])
 
 
-def parts_of(kind: str) -> list[str]:
-    """The data elements a kind of indicator sends: N and D, only N, or the median."""
-    if kind == Kind.COUNT:
+def survey_value(indicator: Any) -> bool:
+    """An external figure entered as such (SDG 5.2.1: X01), not GBVMS's numerator over an
+    entered denominator (R05)."""
+    family = catalogue.definitions().get(indicator.code, {}).get("family")
+    return indicator.kind == Kind.EXTERNAL and family == "external"
+
+
+def parts_of(indicator: Any) -> list[str]:
+    """The data elements an indicator sends: N and D, only N (counts), the median, or the
+    entered survey value."""
+    if indicator.kind == Kind.COUNT:
         return ["N"]
-    if kind == Kind.MEDIAN:
+    if indicator.kind == Kind.MEDIAN:
         return ["MEDIAN"]
+    if survey_value(indicator):
+        return ["VALUE"]
     return ["N", "D"]
 
 
@@ -154,17 +163,45 @@ def _allowed(indicator: Any, level: str, disagg: dict[str, str]) -> bool:
 def export_rows(unit_path: str, period_key: str) -> list[ExportRow]:
     """Every current indicator's cells for one unit and period as the suppressed audience may
     see them (``selectors.export_rows``), without the breakdowns below their minimum level;
-    a survey indicator (R05) gets its external denominator."""
+    an external-kind indicator's total comes with its entered figures (R05: the survey
+    denominator; X01: the survey value), as the values API serves it."""
     level = selectors.level_of(unit_path)
-    rows = []
-    for row in selectors.export_rows(unit_path, period_key):
-        if not _allowed(row.indicator, level, row.disagg):
-            continue
-        if row.indicator.kind == Kind.EXTERNAL and not row.hidden and row.d is None:
-            denominator = selectors._external_denominator(row.version, unit_path, period_key)
-            row = dataclasses.replace(row, d=denominator)
-        rows.append(row)
-    return rows
+    rows = [r for r in selectors.export_rows(unit_path, period_key)
+            if r.indicator.kind != Kind.EXTERNAL]  # fmt: skip
+    for version in selectors.indicators_current():
+        if version.indicator.kind == Kind.EXTERNAL:
+            rows += _external_rows(version, unit_path, period_key)
+    rows.sort(key=lambda r: (r.indicator.order, r.indicator.code))  # stable: disagg order kept
+    kind = periods.parse(period_key).type
+    return [
+        r
+        for r in rows
+        if kind in (r.indicator.period_types or [kind]) and _allowed(r.indicator, level, r.disagg)
+    ]
+
+
+def _external_rows(version: IndicatorVersion, unit_path: str, period_key: str) -> list[ExportRow]:
+    found = selectors.cells(version, unit_path, period_key)
+    external = selectors.external_of(version, unit_path, period_key)
+    out = []
+    for key in sorted({"", *found}):
+        figure = selectors.served(
+            found.get(key), selectors.SUPPRESSED, version, external=external if not key else None
+        )
+        if not key and not found and figure["value"] is None:
+            continue  # nothing computed, nothing entered
+        out.append(
+            ExportRow(
+                version.indicator,
+                version,
+                dimensions.parse_disagg(key),
+                figure["numerator"],
+                figure["denominator"],
+                figure["value"],
+                figure["suppressed"],
+            )
+        )
+    return out
 
 
 def as_of(unit_path: str = "/", period_key: str = "") -> datetime.datetime:
@@ -183,11 +220,11 @@ def _number(value: float) -> str:
 def _values(row: ExportRow) -> list[tuple[str, str]]:
     """(data element part, value as a string) of one visible cell; undefined parts left out."""
     out = []
-    for part in parts_of(row.indicator.kind):
-        raw = {"N": row.n, "D": row.d, "MEDIAN": row.value}[part]
+    for part in parts_of(row.indicator):
+        raw = {"N": row.n, "D": row.d, "MEDIAN": row.value, "VALUE": row.value}[part]
         if raw is None:
             continue
-        out.append((part, _number(raw) if part == "MEDIAN" else str(int(raw))))
+        out.append((part, str(int(raw)) if part in ("N", "D") else _number(raw)))
     return out
 
 
@@ -345,8 +382,18 @@ def _products(cats: tuple[str, ...], dims: dict[str, Any]) -> list[dict[str, str
     return out
 
 
-ENGLISH_PARTS = {"N": "numerator", "D": "denominator", "MEDIAN": "median, hours"}
-VIETNAMESE_PARTS = {"N": "tử số", "D": "mẫu số", "MEDIAN": "trung vị, giờ"}
+ENGLISH_PARTS = {
+    "N": "numerator",
+    "D": "denominator",
+    "MEDIAN": "median, hours",
+    "VALUE": "survey value",
+}
+VIETNAMESE_PARTS = {
+    "N": "tử số",
+    "D": "mẫu số",
+    "MEDIAN": "trung vị, giờ",
+    "VALUE": "giá trị điều tra",
+}
 
 
 def _element(indicator: Any, part: str, cats: tuple[str, ...]) -> dict[str, Any]:
@@ -357,7 +404,7 @@ def _element(indicator: Any, part: str, cats: tuple[str, ...]) -> dict[str, Any]
     label = "số lượng" if count else VIETNAMESE_PARTS[part]
     english = "count" if count else ENGLISH_PARTS[part]
     suffix = (" — " + " × ".join(str(dims[c].title) for c in cats)) if cats else ""
-    median = part == "MEDIAN"
+    median = part in ("MEDIAN", "VALUE")  # not added up
     element = {
         **_ref("de", code),
         "name": f"GBV {indicator.code} {indicator.name_vi} ({label}){suffix}"[:230],
@@ -436,8 +483,8 @@ def metadata() -> dict[str, Any]:
         for ind in indicators:
             for cats in _breakdowns(ind):
                 used.add(cats)
-                elements += [_element(ind, part, cats) for part in parts_of(ind.kind)]
-        ratios = [_indicator(i) for i in indicators if i.kind in (Kind.RATIO, Kind.EXTERNAL)]
+                elements += [_element(ind, part, cats) for part in parts_of(ind)]
+        ratios = [_indicator(i) for i in indicators if parts_of(i) == ["N", "D"]]
         units = _org_units()
         data_sets = [
             {

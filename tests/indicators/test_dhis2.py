@@ -221,3 +221,26 @@ def test_a_survey_indicator_sends_its_external_denominator(world, personas):
     body = dhis2.data_value_set(world, "2026S1", rows(world), as_of=AS_OF)
     assert value("GBV_R05_N", "default", "7") in body["dataValues"]
     assert value("GBV_R05_D", "default", "140") in body["dataValues"]
+
+
+def test_a_survey_value_goes_as_a_value_where_its_level_allows(world, province, personas):
+    from gbvms.indicators.models import ExternalValue
+    from tests.indicators.dhis2_data import version
+
+    for path in [province.path, world.path]:
+        ExternalValue.objects.create(
+            indicator=version("X01").indicator, unit_path=path, period="2026", role="value",
+            value="21.8", source="Điều tra quốc gia về BLG 2019", source_year=2019,
+            entered_by=personas["officer"],
+        )  # fmt: skip
+    body = dhis2.data_value_set(province, "2026", dhis2.export_rows(province.path, "2026"),
+                                as_of=AS_OF)  # fmt: skip
+    assert body["dataValues"] == [value("GBV_X01_VALUE", "default", "21.8")]
+    half = dhis2.data_value_set(province, "2026S1", rows(province), as_of=AS_OF)
+    assert not [v for v in half["dataValues"] if "X01" in v["dataElement"]]  # a yearly figure
+    commune = dhis2.data_value_set(world, "2026", rows(world), as_of=AS_OF)
+    assert not [v for v in commune["dataValues"] if "X01" in v["dataElement"]]  # province+ only
+    elements = {e["code"]: e for e in dhis2.metadata()["dataElements"]}
+    assert elements["GBV_X01_VALUE"]["valueType"] == "NUMBER"
+    assert elements["GBV_X01_VALUE"]["aggregationType"] == "NONE"
+    assert "GBV_X01_N" not in elements
