@@ -244,3 +244,35 @@ def test_a_survey_value_goes_as_a_value_where_its_level_allows(world, province, 
     assert elements["GBV_X01_VALUE"]["valueType"] == "NUMBER"
     assert elements["GBV_X01_VALUE"]["aggregationType"] == "NONE"
     assert "GBV_X01_N" not in elements
+
+
+def test_end_to_end_no_small_number_leaves(personas, commune_a, commune_b, agencies, settings):
+    """Cases through the engine and the suppression: every number sent is 0 or at least k."""
+    from gbvms.indicators.worker import process_pending
+    from tests.indicators.engine_data import open_case, serve
+
+    worker = personas["worker_a"]
+    cases = [open_case(worker, commune_a, birth_year=1980 + i) for i in range(7)]
+    for i, case in enumerate(cases[:4]):
+        serve(worker, case, agencies["a"], hours=2 + 20 * i)
+    open_case(personas["worker_b"], commune_b)
+    process_pending()
+    for path, unit in [(commune_a.path, commune_a), ("/51/", None), ("/", None)]:
+        body = dhis2.data_value_set(unit, "2026", dhis2.export_rows(path, "2026"))
+        numbers = [int(v["value"]) for v in body["dataValues"] if "MEDIAN" not in v["dataElement"]]
+        small = [n for n in numbers if 0 < n < settings.SMALL_CELL_THRESHOLD]
+        assert small == [], (path, small)
+    sent = {
+        path: {
+            (v["dataElement"], v["categoryOptionCombo"]): v["value"]
+            for v in dhis2.data_value_set(None, "2026", dhis2.export_rows(path, "2026"))[
+                "dataValues"
+            ]
+        }
+        for path in [commune_a.path, commune_b.path, "/51/"]
+    }
+    # commune B's single case is hidden, so commune A's 7 is hidden with it (else the province
+    # total minus A gives B); the province's 8 is published
+    assert ("GBV_R01_N", "default") not in sent[commune_b.path]
+    assert ("GBV_R01_N", "default") not in sent[commune_a.path]
+    assert sent["/51/"][("GBV_R01_N", "default")] == "8"
