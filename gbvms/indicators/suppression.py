@@ -100,14 +100,21 @@ def _candidate(cells: Mapping[Key, Cell], line: Sequence[Key],
 
 
 def _complete(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
-              groups: Sequence[Sequence[Key]], hidden: dict[Key, str]) -> None:  # fmt: skip
-    """Complementary suppression to a fixed point (in place)."""
-    line_of, group_of = _index(lines), _index(groups)
-    pending = [("g", i) for i in range(len(groups))] + [("l", i) for i in range(len(lines))]
+              groups: Sequence[Sequence[Key]], hidden: dict[Key, str],
+              index: tuple[Mapping[Key, list[int]], Mapping[Key, list[int]]]) -> None:  # fmt: skip
+    """Complementary suppression to a fixed point (in place). ``index``: the lines and the
+    groups of each key."""
+    line_of, group_of = index
+    count = [sum(1 for m in line if m in hidden) for line in lines]
+    pending = [("g", i) for i in range(len(groups))]
+    pending += [("l", i) for i, c in enumerate(count) if c == 1]
 
     def hide(key: Key) -> None:
         hidden[key] = COMPLEMENTARY
-        pending.extend(("l", i) for i in line_of.get(key, ()))
+        for i in line_of.get(key, ()):
+            count[i] += 1
+            if count[i] == 1:
+                pending.append(("l", i))
         pending.extend(("g", i) for i in group_of.get(key, ()))
 
     while pending:
@@ -118,69 +125,67 @@ def _complete(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
                 for m in members:
                     if m in cells and m not in hidden and not _zero(cells[m]):
                         hide(m)
-            continue
-        line = lines[i]
-        if sum(1 for m in line if m in hidden) == 1:
-            best = _candidate(cells, line, hidden)
-            if best is not None:
-                hide(best[1])
+        elif count[i] == 1 and (best := _candidate(cells, lines[i], hidden)) is not None:
+            hide(best[1])
 
 
-def _nearest(
-    cells: Mapping[Key, Cell],
-    lines: Sequence[Sequence[Key]],
-    line_of: Mapping[Key, list[int]],
-    hidden: Collection[Key],
-    start: Key,
-) -> Key | None:
-    """The cell to hide for a disclosed ``start``: the best candidate of the lines touching
-    it, else of the lines touching the hidden cells next to it (breadth first)."""
+def _nearest(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
+             line_of: Mapping[Key, list[int]], hidden: Collection[Key], start: Key,
+             wide: bool) -> list[Key]:  # fmt: skip
+    """The cells to hide for a disclosed ``start``: the best candidate of the lines touching
+    it (``wide``: the best of each line), else of the lines touching the hidden cells next to
+    it (breadth first)."""
     seen_keys, seen_lines, frontier = {start}, set(), [start]
     while frontier:
-        mine = {i for key in frontier for i in line_of.get(key, ())} - seen_lines
-        seen_lines |= mine
-        options = [best for i in sorted(mine) if (best := _candidate(cells, lines[i], hidden))]
+        mine = sorted({i for key in frontier for i in line_of.get(key, ())} - seen_lines)
+        seen_lines.update(mine)
+        options = [best for i in mine if (best := _candidate(cells, lines[i], hidden))]
         if options:
-            return min(options, key=lambda o: o[0][:2])[1]
-        frontier = [k for i in sorted(mine) for k in lines[i] if k in hidden and k not in seen_keys]
+            if wide:
+                return [key for _rank, key in options]
+            return [min(options, key=lambda o: o[0][:2])[1]]
+        frontier = [k for i in mine for k in lines[i] if k in hidden and k not in seen_keys]
         seen_keys.update(frontier)
-    return None
+    return []
 
 
-def _cover(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]], hidden: dict[Key, str],
-           found: Iterable[Key]) -> bool:  # fmt: skip
-    """Hide one more cell near each disclosed cell; False when none could be."""
-    line_of = _index(lines)
-    touched: set[int] = set()
+def _cover(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
+           line_of: Mapping[Key, list[int]], hidden: dict[Key, str], found: Iterable[Key],
+           wide: bool) -> bool:  # fmt: skip
+    """Hide more cells beside each disclosed cell; False when none could be."""
     added = False
     for key in sorted(found, key=repr):
-        mine = line_of.get(key, [])
-        if touched.intersection(mine):
-            continue  # this round already hid a cell beside it
-        extra = _nearest(cells, lines, line_of, hidden, key)
-        if extra is not None:
+        for extra in _nearest(cells, lines, line_of, hidden, key, wide):
             hidden[extra] = COMPLEMENTARY
-            touched.update(mine)
-            touched.update(line_of.get(extra, ()))
             added = True
     return added
 
 
+NARROW_ROUNDS = 3  # audit rounds hiding one cell per disclosed cell before one per line
+
+
 def suppress(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
-             groups: Sequence[Sequence[Key]], k: int | None = None) -> dict[Key, str]:  # fmt: skip
+             groups: Sequence[Sequence[Key]], k: int | None = None,
+             audit_lines: Sequence[Sequence[Key]] | None = None) -> dict[Key, str]:  # fmt: skip
     """The hidden keys of ``cells`` and why ("primary" or "complementary").
 
     ``cells`` maps a key to (n, d) (d None for counts); ``lines`` are totals and their parts
     (``line[0]`` the total); ``groups`` are hidden all together. The result passes the exact
-    audit: ``disclosed(cells, lines, result)`` is empty."""
+    audit: ``disclosed(cells, audit_lines, result)`` is empty (``audit_lines`` defaults to
+    ``lines``; a caller may audit a smaller system that implies the whole, see
+    ``family_lines``)."""
     k = threshold() if k is None else k
+    audit_lines = lines if audit_lines is None else audit_lines
     hidden = {key: PRIMARY for key, (n, d) in cells.items() if primary_hidden(n, d, k)}
-    _complete(cells, lines, groups, hidden)
-    for _round in range(len(cells) + 1):
-        found = disclosed(cells, lines, hidden)
-        if not found or not _cover(cells, lines, hidden, found):
+    index = (_index(lines), _index(groups))
+    _complete(cells, lines, groups, hidden, index)
+    audit_of = _index(audit_lines)
+    for round_ in range(len(cells) + 1):
+        found = disclosed(cells, audit_lines, hidden)
+        wide = round_ >= NARROW_ROUNDS
+        if not found or not _cover(cells, audit_lines, audit_of, hidden, found, wide):
             break
-        _complete(cells, lines, groups, hidden)
+        _complete(cells, lines, groups, hidden, index)
     return hidden
 
 
@@ -250,7 +255,7 @@ def _reduce(live: dict[int, dict[int, int]], by_col: dict[int, set[int]], other:
 def _null_vector(stored: list[tuple[int, dict[int, int]]], ncols: int,
                  rng: random.Random) -> list[int]:  # fmt: skip
     """A random vector of the null space: free columns random, pivots by back-substitution."""
-    v = [rng.randrange(1, PRIME) for _ in range(ncols)]
+    v = [rng.getrandbits(60) + 1 for _ in range(ncols)]  # in 1..PRIME-1
     for pivot, row in reversed(stored):
         s = sum(a * v[j] for j, a in row.items() if j != pivot) % PRIME
         v[pivot] = (PRIME - s) * pow(row[pivot], PRIME - 2, PRIME) % PRIME
@@ -305,13 +310,21 @@ Lines = list[list[VKey]]
 
 
 def family_lines(keys: Collection[VKey], year: int,
-                 communes_of: Collection[str]) -> tuple[Lines, Lines]:  # fmt: skip
-    """The lines and period groups of a family of cells keyed (unit_path, period, disagg):
-    communes → their province for each province in ``communes_of``, provinces → nation,
-    breakdown margins, each year → its halves (calendar and cut-off), and the groups of the
-    year's periods per (unit, disagg)."""
-    y, s1, s2 = str(year), f"{year}S1", f"{year}S2"
-    yc, s1c, s2c = f"{year}C", f"{year}S1C", f"{year}S2C"
+                 communes_of: Collection[str]) -> tuple[Lines, Lines, Lines]:  # fmt: skip
+    """The lines, the period groups and the audit lines of a family of cells keyed
+    (unit_path, period, disagg).
+
+    Lines: communes → their province for each province in ``communes_of``, provinces → nation,
+    and the breakdown margins, within each period. Groups: the year's served periods of each
+    (unit, disagg). The relations between periods (the year is the sum of its halves, the
+    cut-off year of its cut-off halves) need no line of their own: a group hides every non-zero
+    member, so the pattern is the same in each period, and then a null vector z of one half's
+    system gives the null vector (z in that half, 0 in the other, z in the year) of the whole
+    system. So the audit lines are those of the four half-years: if no hidden cell of a half is
+    determined by its own lines, no hidden cell of any period is determined by all the lines
+    together (the tests check it with the period equations included)."""
+    y = str(year)
+    halves = {f"{year}S1", f"{year}S2", f"{year}S1C", f"{year}S2C"}
     hier: dict[tuple[str, str, str], list[VKey]] = {}
     units: set[tuple[str, str]] = set()
     for unit, period, disagg in keys:
@@ -326,12 +339,10 @@ def family_lines(keys: Collection[VKey], year: int,
         line = hier.setdefault((parent, period, disagg), [(parent, period, disagg)])
         line.append((unit, period, disagg))
     lines = list(hier.values()) + _margins(keys)
-    groups = []
-    for unit, disagg in sorted(units):
-        lines.append([(unit, y, disagg), (unit, s1, disagg), (unit, s2, disagg)])
-        lines.append([(unit, yc, disagg), (unit, s1c, disagg), (unit, s2c, disagg)])
-        groups.append([(unit, p, disagg) for p in (s1, s2, y, s1c, s2c, yc)])
-    return lines, groups
+    served = [f"{year}S1", f"{year}S2", y, f"{year}S1C", f"{year}S2C", f"{year}C"]
+    groups = [[(unit, p, disagg) for p in served] for unit, disagg in sorted(units)]
+    audit = [line for line in lines if line[0][1] in halves]
+    return lines, groups, audit
 
 
 def _load(version: IndicatorVersion, periods: list[str], scope: Q) -> list[IndicatorValue]:
@@ -358,19 +369,22 @@ def suppress_family(version: IndicatorVersion, province_path: str, year: int) ->
             rows += _load(version, periods, Q(level=Level.COMMUNE, unit_path__startswith=path))
         loaded |= todo
         cells = {(r.unit_path, r.period, r.disagg): _cell(r, kind) for r in rows}
-        lines, groups = family_lines(cells.keys(), year, loaded)
-        hidden = suppress(cells, lines, groups)
+        lines, groups, audit = family_lines(cells.keys(), year, loaded)
+        hidden = suppress(cells, lines, groups, audit_lines=audit)
         todo = {
             r.unit_path
             for r in rows
             if r.level == Level.PROVINCE
             and (r.hidden or (r.unit_path, r.period, r.disagg) in hidden)
         } - loaded
-    changed = []
+    changed: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         reason = hidden.get((row.unit_path, row.period, row.disagg), "")
         if row.hidden != bool(reason) or row.hidden_reason != reason:
-            row.hidden, row.hidden_reason = bool(reason), reason
-            changed.append(row)
-    IndicatorValue.objects.bulk_update(changed, ["hidden", "hidden_reason"], batch_size=1000)
-    return len(changed)
+            changed[reason].append(row.pk)
+    for reason, ids in changed.items():
+        for start in range(0, len(ids), 900):  # under SQLite's bound-variable limit
+            IndicatorValue.objects.filter(pk__in=ids[start : start + 900]).update(
+                hidden=bool(reason), hidden_reason=reason
+            )
+    return sum(len(ids) for ids in changed.values())
