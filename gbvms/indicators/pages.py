@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gbvms.core import scoping
 from gbvms.geo.models import AdminUnit
@@ -33,6 +33,11 @@ STATUS_LABELS = {
     "insufficient_data": gettext_lazy("Chưa đủ số liệu"),
     "not_due": gettext_lazy("Chưa đến hạn"),
 }
+
+
+def indicator_name(indicator: Any) -> str:
+    """The indicator's name in the reader's language (Vietnamese first)."""
+    return indicator.name_en if get_language() == "en" and indicator.name_en else indicator.name_vi
 
 
 # ------------------------------------------------------------------------------ units
@@ -88,7 +93,7 @@ def unit_choices(user: Any, current: Place) -> list[tuple[str, list[tuple[str, s
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     current_units = AdminUnit.objects.current()
     if NATION in tops:
-        provinces = current_units.filter(level="province").order_by("name")
+        provinces = current_units.filter(level="province").order_by("search_name")
         groups.append(("", [("VN", _("Toàn quốc")), *[(u.code, u.name) for u in provinces]]))
         own_provinces = [current.path.split("/")[1]] if current.path != NATION else []
     else:
@@ -101,7 +106,7 @@ def unit_choices(user: Any, current: Place) -> list[tuple[str, list[tuple[str, s
             query |= Q(path__startswith=f"/{code}/")
         communes = current_units.filter(query, level="commune").select_related("parent")
         by_province: dict[str, list[tuple[str, str]]] = {}
-        for u in communes.order_by("parent__name", "name"):
+        for u in communes.order_by("parent__search_name", "search_name"):
             by_province.setdefault(u.parent.name, []).append((u.code, u.name))
         groups += [(_("Xã, phường thuộc %(province)s") % {"province": p}, rows)
                    for p, rows in by_province.items()]  # fmt: skip
@@ -117,7 +122,7 @@ def children_of(user: Any, place: Place) -> list[Place]:
         units = units.filter(level="province")
     else:
         units = units.filter(parent=place.unit)
-    kids = [place_of(u) for u in units.order_by("name")]
+    kids = [place_of(u) for u in units.order_by("search_name")]
     return [k for k in kids if selectors.audience_for(user, k.path) is not None]
 
 

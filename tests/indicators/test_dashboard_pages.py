@@ -272,6 +272,27 @@ class TestDashboard:
             assert "Kỳ số liệu không hợp lệ" in text(response)
             assert f"Năm {YEAR}" in text(response)
 
+    def test_links_to_targets_external_values_and_the_export_of_the_unit(self, personas, as_user):
+        stat = as_user(personas["statistician"]).get(f"/indicators/?period={YEAR}S1")
+        links = stat.content.decode()
+        links = links[links.index('data-testid="links"') :]
+        links = links[: links.index("</ul>")]
+        assert f'href="/indicators/targets/?unit=51&amp;year={YEAR}">Mục tiêu theo năm' in links
+        assert 'href="/indicators/external/">' in links
+        assert f'href="/indicators/export.xlsx?unit=51&amp;period={YEAR}S1">' in links
+        officer = as_user(personas["officer"]).get("/indicators/").content.decode()
+        assert "/indicators/targets/" in officer
+        assert "export.xlsx" not in officer  # no indicators.export
+        supervisor = as_user(personas["supervisor"]).get("/indicators/").content.decode()
+        assert 'data-testid="links"' not in supervisor  # neither indicators.view nor plans
+
+    def test_english_readers_get_the_english_names(self, personas, as_user, settings):
+        client = as_user(personas["statistician"])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = text(client.get("/indicators/"))
+        assert "Detected victims supported and intervened in time" in page
+        assert R02_NAME not in page
+
     def test_cutoff_period_reads_its_own_cells(self, personas, as_user):
         put("R01", "/51/", str(YEAR), 40)
         put("R01", "/51/", f"{YEAR}C", 37)

@@ -53,3 +53,11 @@ def sparkline(points, percent: bool = False) -> SafeString:
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#0072B2"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
+
+
+@register.filter
+def indicator_name(indicator) -> str:
+    """The indicator's name in the reader's language."""
+    from gbvms.indicators.pages import indicator_name as name
+
+    return name(indicator)
