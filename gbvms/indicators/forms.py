@@ -35,6 +35,14 @@ def indicator_label(code: str, names: dict[str, str] | None = None) -> str:
     return f"{name} ({code})" if name else code
 
 
+def link_error(code: str, unit: str) -> str:
+    """Why a plan target in ``unit`` ("%" or "count") cannot measure indicator ``code``."""
+    kind = Indicator.objects.filter(code=code).values_list("kind", flat=True).first()
+    if kind is not None and (unit == "%") != (kind in {"ratio", "external"}):
+        return str(_("Đơn vị của mục tiêu không khớp với loại chỉ tiêu đã chọn."))
+    return ""
+
+
 class UnitTargetForm(GuardedForm):
     """One indicator's own target for a unit and year (the rules live in the service)."""
 

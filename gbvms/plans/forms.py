@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gbvms.core import uploads
 from gbvms.core.forms_util import GuardedForm, GuardedModelForm
 from gbvms.geo.models import AdminUnit
-from gbvms.indicators.forms import RULE_CHOICES, indicator_choices
+from gbvms.indicators.forms import RULE_CHOICES, indicator_choices, link_error
 from gbvms.orgs.models import Agency
 from gbvms.plans import documents, vntext
 from gbvms.plans.models import (
@@ -196,6 +196,14 @@ class TargetReviewForm(ItemForm):
     indicator_confirmed = forms.BooleanField(
         label=_("Xác nhận liên kết với chỉ tiêu"), required=False
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("indicator_confirmed") and data.get("indicator") and data.get("unit"):
+            error = link_error(data["indicator"], data["unit"])
+            if error:
+                self.add_error("indicator", error)
+        return data
 
 
 DUE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?$")

@@ -288,6 +288,30 @@ class TestPlanPage:
         assert not UnitTarget.objects.exists()
 
 
+def review_data(page) -> dict:
+    """The review form's POST as the browser would send it unchanged."""
+    form = page.context["formsets"]
+    data = {}
+    for prefix, fs in form.items():
+        data.update({f"{prefix}-{k}": v for k, v in fs.management_form.initial.items()})
+        for i, f in enumerate(fs.forms):
+            for name, field in f.fields.items():
+                value = f.initial.get(name, field.initial)
+                if value is not None and value is not False:
+                    data[f"{prefix}-{i}-{name}"] = value
+    header = page.context["header"]
+    for name, field in header.fields.items():
+        value = header.initial.get(name, field.initial)
+        if value is not None:
+            data[name] = value
+    data["title"] = data.get("title") or "Kế hoạch"
+    data["start_year"], data["end_year"] = 2026, 2027
+    for f in page.context["agency_forms"]:
+        data[f"{f.prefix}-name"] = f.initial["name"]
+        data[f"{f.prefix}-choice"] = ""
+    return data
+
+
 @pytest.mark.django_db
 def test_import_review_proposes_and_confirms(personas, province, as_user):
     """The importer proposes R02 from the wording; confirmed at review, the plan's unit gets
@@ -306,26 +330,8 @@ def test_import_review_proposes_and_confirms(personas, province, as_user):
     html = page.content.decode()
     assert 'value="R02" selected' in html
     assert "Tỷ lệ nạn nhân được phát hiện được hỗ trợ và can thiệp kịp thời (R02)" in html
-    form = page.context["formsets"]
-    data = {}
-    for prefix, fs in form.items():
-        data.update({f"{prefix}-{k}": v for k, v in fs.management_form.initial.items()})
-        for i, f in enumerate(fs.forms):
-            for name, field in f.fields.items():
-                value = f.initial.get(name, field.initial)
-                if value is not None and value is not False:
-                    data[f"{prefix}-{i}-{name}"] = value
+    data = review_data(page)
     data["targets-0-indicator_confirmed"] = "on"
-    header = page.context["header"]
-    for name, field in header.fields.items():
-        value = header.initial.get(name, field.initial)
-        if value is not None:
-            data[name] = value
-    data["title"] = data.get("title") or "Kế hoạch"
-    data["start_year"], data["end_year"] = 2026, 2027
-    for f in page.context["agency_forms"]:
-        data[f"{f.prefix}-name"] = f.initial["name"]
-        data[f"{f.prefix}-choice"] = ""
     response = client.post(f"/plans/import/{started.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     plan = Plan.objects.get()
@@ -350,3 +356,23 @@ def test_demo_plan_gives_the_demo_province_its_targets(personas, province):
     ]
     assert sorted(set(UnitTarget.objects.values_list("year", flat=True))) == list(range(2026, 2031))
     assert UnitTarget.objects.get(indicator__code="R07", year=2026).params == {"rule": "and"}
+
+
+@pytest.mark.django_db
+def test_import_review_refuses_a_count_confirmed_as_a_rate(personas, province, as_user):
+    officer = personas["officer"]
+    text = (
+        "KẾ HOẠCH\nPhòng, chống bạo lực giai đoạn 2026-2027\n"
+        "I. MỤC TIÊU\n- 100% nạn nhân được phát hiện được hỗ trợ kịp thời.\n"
+    )
+    started = plan_services.import_start(actor=officer, name="kh.txt", text=text, unit=province)
+    client = as_user(officer)
+    data = review_data(client.get(f"/plans/import/{started.pk}/"))
+    data.update({"targets-0-indicator_confirmed": "on", "targets-0-unit": "count"})
+    response = client.post(f"/plans/import/{started.pk}/", data)
+    assert response.status_code == 400
+    # on the target itself, beside its source line (not only at the top of the page)
+    errors = response.context["formsets"]["targets"].forms[0].errors
+    assert errors["indicator"] == ["Đơn vị của mục tiêu không khớp với loại chỉ tiêu đã chọn."]
+    assert not Plan.objects.exists()
+    assert not UnitTarget.objects.exists()
