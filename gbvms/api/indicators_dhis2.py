@@ -94,7 +94,7 @@ def _export(request: HttpRequest, query: ExportQuery, fmt: str) -> Any:
     )
     if fmt == "adx":
         return HttpResponse(dhis2.adx(unit, query.period, rows), content_type=ADX_TYPE)
-    body = dhis2.data_value_set(unit, query.period, rows, as_of=dhis2.as_of(path, query.period))
+    body = dhis2.data_value_set(unit, query.period, rows, as_of=dhis2.as_of())
     return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 

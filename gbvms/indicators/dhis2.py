@@ -204,7 +204,7 @@ def _external_rows(version: IndicatorVersion, unit_path: str, period_key: str) -
     return out
 
 
-def as_of(unit_path: str = "/", period_key: str = "") -> datetime.datetime:
+def as_of() -> datetime.datetime:
     """The figures include every change made before this time (``selectors.freshness``)."""
     return selectors.freshness().as_of
 
