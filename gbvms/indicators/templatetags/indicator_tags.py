@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -61,3 +61,13 @@ def indicator_name(indicator) -> str:
     from gbvms.indicators.pages import indicator_name as name
 
     return name(indicator)
+
+
+@register.simple_tag
+def status_badge(target) -> SafeString:
+    """A target's status as a badge (text, never colour alone); "no target" when None."""
+    if target is None:
+        return format_html('<span class="status status-none">{}</span>', _("Chưa có mục tiêu"))
+    return format_html(
+        '<span class="status status-{}">{}</span>', target.status, target.status_label
+    )
