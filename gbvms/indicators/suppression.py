@@ -173,7 +173,8 @@ def suppress(cells: Mapping[Key, Cell], lines: Sequence[Sequence[Key]],
     (``line[0]`` the total); ``groups`` are hidden all together. The result passes the exact
     audit: ``disclosed(cells, audit_lines, result)`` is empty (``audit_lines`` defaults to
     ``lines``; a caller may audit a smaller system that implies the whole, see
-    ``family_lines``)."""
+    ``family_lines``) — unless no visible non-zero cell is left near a disclosed one, which
+    only inconsistent (non-additive) figures can cause."""
     k = threshold() if k is None else k
     audit_lines = lines if audit_lines is None else audit_lines
     hidden = {key: PRIMARY for key, (n, d) in cells.items() if primary_hidden(n, d, k)}
