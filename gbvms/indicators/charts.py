@@ -135,7 +135,9 @@ def _number(value: float, decimals: int) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or " "
+    """Lines of at most ``width`` characters; a caller's own line breaks are kept."""
+    lines = [line for part in str(text).split("\n") for line in textwrap.wrap(part, width)]
+    return "\n".join(lines) or " "
 
 
 def _value_axis_max(values: Sequence[float], target: float | None, percent: bool) -> float:
@@ -282,7 +284,7 @@ def _trend_labels(ax, xs, values, percent: bool, top: float) -> None:
     for i, value in zip(xs, values, strict=True):
         if _missing(value):
             ax.text(i, top * 0.03, _gap_text(value, percent), ha="center", va="bottom",
-                    color=MUTED, fontstyle="italic", fontsize=8)  # fmt: skip
+                    color=MUTED, fontsize=8)  # fmt: skip
         elif i in labelled:
             ax.annotate(fmt_value(value, percent=percent), (i, value), xytext=(0, 5),
                         textcoords="offset points", ha="center", fontsize=8, color=INK)  # fmt: skip
@@ -379,7 +381,7 @@ def bar_chart(
         if value is None:
             ax.barh(y, top * 0.04, color="white", edgecolor=MUTED, hatch="////", height=0.6,
                     linewidth=0.8, gid=f"bar:{y}")  # fmt: skip
-            ax.text(top * 0.05, y, text, va="center", color=MUTED, fontstyle="italic")
+            ax.text(top * 0.05, y, text, va="center", color=MUTED)
         elif _missing(value):
             ax.text(0, y, " " + text, va="center", color=MUTED, gid=f"bar:{y}")
         else:

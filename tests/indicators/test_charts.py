@@ -80,6 +80,7 @@ def test_svg_has_no_inline_style_blocked_by_the_csp():
         root = parse(svg)
         assert root.find(f".//{SVG}style") is None
         assert all(e.get("style") is None for e in root.iter())
+        assert "style=" not in svg  # not even font-style=: pages' tests look for the substring
         assert root.find(f".//{SVG}script") is None
         assert any(e.get("fill") for e in root.iter())  # styles became presentation attributes
 
