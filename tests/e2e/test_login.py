@@ -47,7 +47,7 @@ def test_unit_search_without_diacritics_updates_live(server, page):
 
 def test_language_switch_to_english(server, page):
     sign_in(page, server, "statistician")
-    page.wait_for_url(server + "/")
+    page.wait_for_url(server + "/indicators/")  # the statistician's landing page
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"

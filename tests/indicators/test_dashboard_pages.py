@@ -425,6 +425,8 @@ class TestIndicatorPage:
         assert svg.startswith("<svg")
         assert "<title" in svg
         assert R02_NAME in svg
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert ["T1–6", str(YEAR - 2)] == texts[texts.index("T1–6") :][:2]  # two-line axis labels
         assert client.get("/indicators/R02/chart/nothing.svg").status_code == 404
         assert client.get("/indicators/R02/chart/map.svg?unit=51").status_code == 404
 
