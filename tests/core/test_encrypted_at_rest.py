@@ -59,6 +59,7 @@ EXTRA = {"cases.notification"}
 # (Fields with ``choices`` are codes by construction and are skipped without being listed.)
 CODE_FIELDS = {
     "cases.case.code": "case code (opaque, shown in URLs and notifications)",
+    "cases.case.closure_reason": "closure reason code (services_care.CLOSURE_REASONS)",
     "cases.survivor.name_index": "HMAC blind index",
     "cases.survivor.phone_index": "HMAC blind index",
     "cases.survivor.nationality": "ISO country code (default VN)",
