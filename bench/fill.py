@@ -48,7 +48,13 @@ def _people(communes: list[Any], provinces: list[Any]) -> tuple[dict[int, Any], 
     return by_unit, worker, supervisor
 
 
-def fill(*, cases: int, seed: int, log: Callable[[str], None]) -> World:
+def fill(
+    *, cases: int, seed: int, log: Callable[[str], None], extend: Any = None,
+    start: datetime.datetime | None = None,
+) -> World:  # fmt: skip
+    """Cases detected from ``start`` (default 1 January 2021) to 1 November 2026. ``extend``
+    (optional) decorates each batch: ``extend.prepare(cases)`` on the unsaved Case rows (their
+    ``survivor`` unsaved too), ``extend.saved(cases)`` once they have ids."""
     from gbvms.cases.models import Case, CaseAssignment, Survivor
     from gbvms.core import crypto
     from gbvms.geo.models import AdminUnit
@@ -60,7 +66,7 @@ def fill(*, cases: int, seed: int, log: Callable[[str], None]) -> World:
     provinces = list(AdminUnit.objects.current().filter(level="province"))
     by_unit, worker, supervisor = _people(communes, provinces)
     creator = supervisor
-    start = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    start = start or datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
     span = int((datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC) - start).total_seconds())
     codes: list[str] = []
     phones: list[str] = []
@@ -91,18 +97,20 @@ def fill(*, cases: int, seed: int, log: Callable[[str], None]) -> World:
             if commune is home and len(codes) < 2000:
                 codes.append(code)
                 phones.append(phone)
+        batch = [
+            Case(code=code, survivor=s, owning_agency=by_unit[c.pk][0], unit=c,
+                 channel="hotline", detected_at=d, created_at=d, created_by=creator)
+            for s, (c, d, code) in zip(people, rows, strict=True)
+        ]  # fmt: skip
+        if extend is not None:
+            extend.prepare(batch)
         Survivor.objects.bulk_create(people, batch_size=BATCH)
-        made = Case.objects.bulk_create(
-            [
-                Case(code=code, survivor=s, owning_agency=by_unit[c.pk][0], unit=c,
-                     channel="hotline", detected_at=d, created_at=d, created_by=creator)
-                for s, (c, d, code) in zip(people, rows, strict=True)
-            ],
-            batch_size=BATCH,
-        )  # fmt: skip
+        made = Case.objects.bulk_create(batch, batch_size=BATCH)
         CaseAssignment.objects.bulk_create(
             [CaseAssignment(case=k, user=by_unit[k.unit_id][1]) for k in made], batch_size=BATCH
         )
+        if extend is not None:
+            extend.saved(made)
         if (offset // BATCH) % 20 == 0:
             log(f"  {offset + size:,} / {cases:,} cases")
     from django.db import connection
