@@ -378,10 +378,16 @@ def diagnose() -> None:
 
 def start_worker(tmp: Path) -> tuple[subprocess.Popen, Any]:
     log = (tmp / "worker.log").open("w")
+    # production settings refuse the console SMS backend (system check): send none
+    env = {"GBVMS_SMS_BACKEND": "gbvms.referrals.notify.NoSMSBackend", **os.environ}
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload"],
-        cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    time.sleep(3)  # the worker's start-up
+    if proc.poll() is not None:
+        log.close()
+        sys.exit(f"the worker stopped: {(tmp / 'worker.log').read_text()[-2000:]}")
     return proc, log
 
 
@@ -444,7 +450,6 @@ def freshness(people: dict[str, Any], args: argparse.Namespace, tmp: Path) -> di
     )
     before = {pk: r02(probe, code, year) or 0 for pk, code in pool}
     proc, log = start_worker(tmp)
-    time.sleep(3)  # the worker's start-up
     pending: dict[int, tuple[str, int, float]] = {}
     seconds: list[float] = []
     failed, timeouts, polls = 0, 0, 0
@@ -463,6 +468,8 @@ def freshness(people: dict[str, Any], args: argparse.Namespace, tmp: Path) -> di
                     print(f"  write failed: {exc}")
                     failed += 1
                 next_write += 1 / args.rate
+            if proc.poll() is not None:
+                sys.exit(f"the worker stopped: {(tmp / 'worker.log').read_text()[-2000:]}")
             for pk, (code, want, at) in list(pending.items()):
                 polls += 1
                 if (r02(probe, code, year) or 0) >= want:
