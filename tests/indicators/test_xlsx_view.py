@@ -200,3 +200,41 @@ def test_a_bad_or_monthly_period_is_a_clear_400(personas, as_user, period, words
 def test_post_is_not_allowed(personas, as_user):
     response = as_user(personas["statistician"]).post(URL + "?unit=51&period=2026")
     assert response.status_code == 405
+
+
+def _numbers(sheet):
+    """Every count in the table: column D of count rows (a ratio there is a fraction) and the
+    numerators and denominators of columns E and F."""
+    found = []
+    for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, max_col=6):
+        d, e, f = cells[3], cells[4], cells[5]
+        if isinstance(d.value, int | float) and d.number_format == "#,##0":
+            found.append(d.value)
+        found += [c.value for c in (e, f) if isinstance(c.value, int | float)]
+    return found
+
+
+@pytest.mark.django_db
+def test_end_to_end_no_small_number_leaves(personas, as_user, agencies, commune_a, commune_b):
+    """Cases through the engine and its suppression to the file: every count is 0 or ≥ k, the
+    lone case of commune B is hidden, and so is commune A's total (else the province minus A
+    gives B); the province's total is published."""
+    from gbvms.indicators.worker import process_pending
+    from tests.indicators.engine_data import open_case, serve
+
+    worker = personas["worker_a"]
+    cases = [open_case(worker, commune_a, birth_year=1980 + i) for i in range(7)]
+    for i, case in enumerate(cases[:4]):
+        serve(worker, case, agencies["a"], hours=2 + 20 * i)
+    open_case(personas["worker_b"], commune_b)
+    process_pending()
+    client = as_user(personas["statistician"])
+    sheets = {}
+    for code in ["23293", "23401", "51"]:
+        response = client.get(URL, {"unit": code, "period": "2026"})
+        assert response.status_code == 200
+        sheets[code] = rows_of(response)[1]
+        small = [n for n in _numbers(sheets[code]) if 0 < n < 5]
+        assert small == [], (code, small)
+    r01 = {code: s.cell(indicator_row(s, "R01"), 4).value for code, s in sheets.items()}
+    assert r01 == {"23293": "<5", "23401": "<5", "51": 8}
