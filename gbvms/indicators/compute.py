@@ -209,9 +209,9 @@ def compute(versions: list[IndicatorVersion], scope: Q, year: int,
 
 
 def rollup(versions: list[IndicatorVersion], child_level: str, parent: str, year: int) -> Cells:
-    """Additive cells of the unit at ``parent`` as sums of its children's stored cells."""
+    """Cells of the unit at ``parent`` as sums of its children's stored cells (exact for the
+    additive ones; the start of ``ancestor`` for distinct persons)."""
     cells = Cells()
-    versions = [v for v in versions if is_additive(v)]
     if not versions:
         return cells
     qs = IndicatorValue.objects.filter(
@@ -224,6 +224,68 @@ def rollup(versions: list[IndicatorVersion], child_level: str, parent: str, year
     for row in rows.order_by():
         cells.put(by_pk[row["version_id"]], parent, row["period"], row["disagg"],
                   row["n"], row["d"])  # fmt: skip
+    return cells
+
+
+MAX_MULTI = 20_000  # beyond this many people in several units, count persons from facts
+
+
+def multi_persons(year: int) -> list[int] | None:
+    """People with facts in more than one commune in the year (calendar or cut-off): the only
+    ones a sum of children counts twice. None when there are too many to correct for."""
+    qs = (
+        Fact.objects.filter(Q(y=str(year)) | Q(yc=f"{year}C"), family="case")
+        .values("person_id")
+        .annotate(k=Count("unit_path", distinct=True))
+        .filter(k__gt=1)
+        .values_list("person_id", flat=True)
+        .order_by()
+    )
+    found = list(qs[: MAX_MULTI + 1])
+    return None if len(found) > MAX_MULTI else found
+
+
+def _person_versions(versions: list[IndicatorVersion]) -> list[IndicatorVersion]:
+    return [v for v in versions if not is_additive(v) and SPECS.get(v.indicator.code, Spec(None)).n]
+
+
+def ancestor(versions: list[IndicatorVersion], *, child_level: str, child_col: str,
+             parent: str, scope: Q, year: int, multi: list[int] | None,
+             medians: bool = True) -> Cells:  # fmt: skip
+    """The cells of an ancestor (a province over its communes, the nation over its provinces).
+
+    Additive cells are sums of the children. Distinct persons too, corrected for the people
+    counted in several children: sum(children) − (sum of those people's child counts − their
+    count at the parent), computed on their facts alone. Medians come from facts.
+    """
+    additive = [v for v in versions if is_additive(v)]
+    persons = _person_versions(versions)
+    cells = rollup(additive + persons, child_level, parent, year)
+    if persons and multi is None:  # too many to correct for: count from facts
+        cells.rows.update(compute(persons, scope, year, parent).rows)
+    elif persons and multi:
+        only = scope & Q(person_id__in=multi)
+        excess: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for (vid, _child, period, disagg), (n, d, _v, _p) in compute(
+            persons, only, year, child_col
+        ).rows.items():
+            excess[(vid, period, disagg)][0] += n or 0
+            excess[(vid, period, disagg)][1] += d or 0
+        for (vid, _path, period, disagg), (n, d, _v, _p) in compute(
+            persons, only, year, parent
+        ).rows.items():
+            excess[(vid, period, disagg)][0] -= n or 0
+            excess[(vid, period, disagg)][1] -= d or 0
+        by_pk = {v.pk: v for v in persons}
+        for (vid, period, disagg), (extra_n, extra_d) in excess.items():
+            key = (vid, parent, period, disagg)
+            if key in cells.rows and (extra_n or extra_d):
+                n, d, _v, _p = cells.rows[key]
+                cells.put(by_pk[vid], parent, period, disagg, (n or 0) - extra_n,
+                          None if d is None else d - extra_d)  # fmt: skip
+    if medians:
+        cells.rows.update(compute([v for v in versions if v.indicator.code == "R09"],
+                                  scope, year, parent).rows)  # fmt: skip
     return cells
 
 
@@ -273,19 +335,33 @@ def recompute(keys: Iterable[tuple[str, int]], versions: list[IndicatorVersion])
     for path, year in keys:
         by_year[year].add(path)
     written = 0
-    plain = [v for v in versions if not is_additive(v)]
     for year, leaves in sorted(by_year.items()):
         with transaction.atomic():
             for leaf in sorted(leaves):
                 written += store(compute(versions, Q(unit_path=leaf), year, leaf), versions,
                                  [leaf], year, "commune")  # fmt: skip
+            multi = multi_persons(year)
             provinces = sorted({province_of(leaf) for leaf in leaves})
             for prov in provinces:
-                cells = rollup(versions, "commune", prov, year)
-                cells.rows.update(compute(plain, Q(prov=prov), year, prov).rows)
+                cells = ancestor(
+                    versions,
+                    child_level="commune",
+                    child_col="unit_path",
+                    parent=prov,
+                    scope=Q(prov=prov),
+                    year=year,
+                    multi=multi,
+                )
                 written += store(cells, versions, [prov], year, "province")
-            cells = rollup(versions, "province", "/", year)
-            cells.rows.update(compute(plain, Q(), year, "/").rows)
+            cells = ancestor(
+                versions,
+                child_level="province",
+                child_col="prov",
+                parent="/",
+                scope=Q(),
+                year=year,
+                multi=multi,
+            )
             written += store(cells, versions, ["/"], year, "national")
             _suppress(versions, provinces, year)
     return written
@@ -301,18 +377,28 @@ def rebuild_values(versions: list[IndicatorVersion], years: Iterable[int],
                    progress: Callable[[str], None] = lambda _m: None) -> int:  # fmt: skip
     """Every cell of ``versions`` for ``years`` from the stored facts (the full rebuild)."""
     written = 0
-    plain = [v for v in versions if not is_additive(v)]
+    medians = [v for v in versions if v.indicator.code == "R09"]
     for year in sorted(years):
         with transaction.atomic():
             leaf = compute(versions, Q(), year, "unit_path")
             written += store(leaf, versions, None, year, "commune")
-            cells = compute(plain, Q(), year, "prov")
-            provinces = sorted({path for (_v, path, _p, _d) in cells.rows} | _provinces(year))
-            for prov in provinces:
-                cells.rows.update(rollup(versions, "commune", prov, year).rows)
+            multi = multi_persons(year)
+            cells = compute(medians, Q(), year, "prov")  # every province's medians at once
+            for prov in sorted(_provinces(year)):
+                cells.rows.update(ancestor(
+                    versions, child_level="commune", child_col="unit_path", parent=prov,
+                    scope=Q(prov=prov), year=year, multi=multi, medians=False,
+                ).rows)  # fmt: skip
             written += store(cells, versions, None, year, "province")
-            cells = rollup(versions, "province", "/", year)
-            cells.rows.update(compute(plain, Q(), year, "/").rows)
+            cells = ancestor(
+                versions,
+                child_level="province",
+                child_col="prov",
+                parent="/",
+                scope=Q(),
+                year=year,
+                multi=multi,
+            )
             written += store(cells, versions, ["/"], year, "national")
             provinces = (
                 IndicatorValue.objects.filter(

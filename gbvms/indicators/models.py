@@ -149,6 +149,7 @@ class Fact(models.Model):
             models.Index(fields=["family", "unit_path", "y"], name="fact_family_unit_year"),
             models.Index(fields=["family", "yc", "unit_path"], name="fact_family_cutyear_unit"),
             models.Index(fields=["family", "prov", "y"], name="fact_family_prov_year"),
+            models.Index(fields=["family", "person_id"], name="fact_family_person"),
         ]
 
     def __str__(self) -> str:

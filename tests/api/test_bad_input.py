@@ -21,6 +21,7 @@ SCHEMAS = DOC["components"]["schemas"]
 # Lists that are bounded by nature and take no offset (say why when adding one).
 UNPAGED = {
     "/api/v1/directory/providers": "the providers of one commune for one service",
+    "/api/v1/indicators": "the catalogue: a few dozen definitions, all at once",
 }
 
 

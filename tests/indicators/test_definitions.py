@@ -73,6 +73,30 @@ class TestDefinitions:
         assert v("R01", "/") == (1, None)
         assert v("R01C", PROV) == (2, None)  # cases do
 
+    def test_one_person_in_two_provinces_counts_once_in_the_nation(
+        self, w, personas, commune_a, agencies
+    ):
+        from gbvms.geo.models import AdminUnit
+
+        from tests.conftest import make_user
+
+        hanoi = AdminUnit.objects.current().filter(level="commune", path__startswith="/01/").first()
+        far = make_user("worker_hn", (agencies["other"], "case_worker", hanoi))
+        first = open_case(w, commune_a)
+        second = open_case(personas["worker_a"], commune_a)
+        third = open_case(far, hanoi)
+        Case.objects.unscoped().filter(pk__in=[second.pk, third.pk]).update(
+            survivor_id=first.survivor_id
+        )
+        serve(w, first, agencies["a"], hours=30)  # late here, never served in Hà Nội
+        remark(first, second, third)
+        assert v("R01", PROV) == (1, None)
+        assert v("R01", "/01/") == (1, None)
+        assert v("R01", "/") == (1, None)
+        assert v("R01C", "/") == (3, None)
+        assert v("R02", "/") == (0, 1)
+        assert v("R03", "/") == (1, 1)
+
     def test_a_case_that_moves_commune_leaves_the_old_one(self, w, commune_a, commune_b):
         case = open_case(w, commune_a)
         process_pending()
