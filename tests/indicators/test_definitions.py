@@ -77,7 +77,6 @@ class TestDefinitions:
         self, w, personas, commune_a, agencies
     ):
         from gbvms.geo.models import AdminUnit
-
         from tests.conftest import make_user
 
         hanoi = AdminUnit.objects.current().filter(level="commune", path__startswith="/01/").first()
