@@ -81,6 +81,10 @@ def process_pending(max_seconds: float = 300) -> dict[str, int]:
         error = type(exc).__name__
         raise
     finally:
+        if not error and (DirtyCase.objects.exists() or DirtyKey.objects.exists()):
+            from gbvms.indicators.outbox import enqueue
+
+            enqueue()  # stopped by the time bound with work left: the next run goes on
         EngineState.objects.update_or_create(
             name="main",
             defaults={"cycle_at": timezone.now(),

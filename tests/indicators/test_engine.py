@@ -53,3 +53,14 @@ class TestEngine:
         process_pending()
         assert cell("R02", commune_a.path, "2026") == (1, 1, 100.0)
         assert LATER
+
+
+@pytest.mark.django_db
+def test_a_time_bounded_run_queues_the_next_one(personas, commune_a):
+    from django_tasks_db.models import DBTaskResult
+
+    open_case(personas["worker_a"], commune_a)
+    DBTaskResult.objects.all().delete()
+    assert process_pending(max_seconds=0) == {"cases": 0, "keys": 0}
+    assert DirtyCase.objects.count() == 1  # nothing done yet…
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # …but a run is queued
