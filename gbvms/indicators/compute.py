@@ -316,7 +316,8 @@ def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[st
     return len(new)
 
 
-def _suppress(versions: list[IndicatorVersion], provinces: Iterable[str], year: int) -> None:
+def _suppress(versions: list[IndicatorVersion], provinces: Iterable[str | None],
+              year: int) -> None:  # fmt: skip
     try:
         from gbvms.indicators.suppression import suppress_family
     except ImportError:  # pragma: no cover - until the suppression module exists
@@ -407,6 +408,6 @@ def rebuild_values(versions: list[IndicatorVersion], years: Iterable[int],
                 .values_list("unit_path", flat=True)
                 .distinct()
             )
-            _suppress(versions, sorted(set(provinces)), year)
+            _suppress(versions, [None, *sorted(set(provinces))], year)
         progress(f"{year}: {written} cells")
     return written

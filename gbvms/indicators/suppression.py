@@ -355,29 +355,41 @@ def _load(version: IndicatorVersion, periods: list[str], scope: Q) -> list[Indic
 
 
 @transaction.atomic
-def suppress_family(version: IndicatorVersion, province_path: str, year: int) -> int:
+def suppress_family(version: IndicatorVersion, province_path: str | None, year: int) -> int:
     """Recompute the suppression pattern of ``version``'s served cells of ``year`` around
     ``province_path`` (its communes, every province, the nation) and write ``hidden`` /
-    ``hidden_reason`` where they changed. Returns the number of rows changed."""
+    ``hidden_reason`` where they changed. Returns the number of rows changed.
+
+    ``province_path`` None: the nation and the provinces only (the full rebuild does that first,
+    then each province)."""
     periods = suppression_keys(year)
     kind = version.indicator.kind
     rows = _load(version, periods, Q(level__in=[Level.NATIONAL, Level.PROVINCE]))
     loaded: set[str] = set()
-    todo = {province_path}
+    todo = {province_path} if province_path else set()
     hidden: dict[Key, str] = {}
-    while todo:
+    first = True
+    while todo or first:
+        first = False
         for path in sorted(todo):
             rows += _load(version, periods, Q(level=Level.COMMUNE, unit_path__startswith=path))
         loaded |= todo
         cells = {(r.unit_path, r.period, r.disagg): _cell(r, kind) for r in rows}
         lines, groups, audit = family_lines(cells.keys(), year, loaded)
         hidden = suppress(cells, lines, groups, audit_lines=audit)
-        todo = {
-            r.unit_path
-            for r in rows
-            if r.level == Level.PROVINCE
-            and (r.hidden or (r.unit_path, r.period, r.disagg) in hidden)
-        } - loaded
+        # another province whose cells now change state (hidden by the national lines, or
+        # shown again) gets its communes protected in the same pass; the others keep the
+        # pattern of their own last pass, which the stored flags are
+        todo = (
+            {
+                r.unit_path
+                for r in rows
+                if r.level == Level.PROVINCE
+                and r.hidden != ((r.unit_path, r.period, r.disagg) in hidden)
+            }
+            - loaded
+            - {province_path}
+        )
     changed: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         reason = hidden.get((row.unit_path, row.period, row.disagg), "")
