@@ -35,10 +35,12 @@ run: migrate ## set up and serve on http://127.0.0.1:8000 with SQLite and demo d
 
 test: install ## the whole suite on SQLite, browser tests included
 	scripts/ensure-chromium.sh
+	scripts/ensure-libreoffice.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install ## the same suite on a throwaway PostgreSQL cluster
 	scripts/ensure-chromium.sh
+	scripts/ensure-libreoffice.sh
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## ruff lint + format check, migrations in sync
