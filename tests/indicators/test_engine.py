@@ -64,3 +64,17 @@ def test_a_time_bounded_run_queues_the_next_one(personas, commune_a):
     assert process_pending(max_seconds=0) == {"cases": 0, "keys": 0}
     assert DirtyCase.objects.count() == 1  # nothing done yet…
     assert DBTaskResult.objects.filter(status="READY").count() == 1  # …but a run is queued
+
+
+@pytest.mark.django_db
+def test_recompute_command_works_the_outbox_down(personas, commune_a):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    open_case(personas["worker_a"], commune_a)
+    DBTaskResult.objects.all().delete()
+    call_command("recompute_indicators", "--enqueue")
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("recompute_indicators")
+    assert DirtyCase.objects.count() == 0
+    assert cell("R01", commune_a.path, "2026") == (1, None, 1.0)
