@@ -308,7 +308,8 @@ def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[st
     old.delete()
     new = [
         IndicatorValue(version_id=vid, unit_path=path, level=level, period=period, disagg=disagg,
-                       n=n, d=d, value=value, p90=p90, computed_at=now)
+                       n=n, d=d, value=value, p90=p90, computed_at=now, hidden=True,
+                       hidden_reason="pending")
         for (vid, path, period, disagg), (n, d, value, p90) in cells.rows.items()
         if vid in version_ids and (disagg == "" or n or d)
     ]  # fmt: skip
@@ -336,35 +337,26 @@ def recompute(keys: Iterable[tuple[str, int]], versions: list[IndicatorVersion])
     for path, year in keys:
         by_year[year].add(path)
     written = 0
+    # one short transaction per unit: the worker never holds the (SQLite) write lock for long.
+    # Cells are stored hidden and shown by the suppression pass, so no reader of aggregates
+    # ever sees a small cell in between.
     for year, leaves in sorted(by_year.items()):
-        with transaction.atomic():
-            for leaf in sorted(leaves):
-                written += store(compute(versions, Q(unit_path=leaf), year, leaf), versions,
-                                 [leaf], year, "commune")  # fmt: skip
-            multi = multi_persons(year)
-            provinces = sorted({province_of(leaf) for leaf in leaves})
-            for prov in provinces:
-                cells = ancestor(
-                    versions,
-                    child_level="commune",
-                    child_col="unit_path",
-                    parent=prov,
-                    scope=Q(prov=prov),
-                    year=year,
-                    multi=multi,
-                )
+        for leaf in sorted(leaves):
+            cells = compute(versions, Q(unit_path=leaf), year, leaf)
+            with transaction.atomic():
+                written += store(cells, versions, [leaf], year, "commune")
+        multi = multi_persons(year)
+        provinces = sorted({province_of(leaf) for leaf in leaves})
+        for prov in provinces:
+            cells = ancestor(versions, child_level="commune", child_col="unit_path", parent=prov,
+                             scope=Q(prov=prov), year=year, multi=multi)  # fmt: skip
+            with transaction.atomic():
                 written += store(cells, versions, [prov], year, "province")
-            cells = ancestor(
-                versions,
-                child_level="province",
-                child_col="prov",
-                parent="/",
-                scope=Q(),
-                year=year,
-                multi=multi,
-            )
+        cells = ancestor(versions, child_level="province", child_col="prov", parent="/",
+                         scope=Q(), year=year, multi=multi)  # fmt: skip
+        with transaction.atomic():
             written += store(cells, versions, ["/"], year, "national")
-            _suppress(versions, provinces, year)
+        _suppress(versions, provinces, year)
     return written
 
 

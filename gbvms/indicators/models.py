@@ -199,6 +199,8 @@ class DirtyCase(models.Model):
 
     case_id = models.BigIntegerField(unique=True)
     enqueued_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_by = models.CharField(max_length=40, blank=True)  # the worker handling it
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"case {self.case_id}"
@@ -211,6 +213,8 @@ class DirtyKey(models.Model):
     unit_path = models.CharField(max_length=64)
     year = models.PositiveSmallIntegerField()
     enqueued_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_by = models.CharField(max_length=40, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

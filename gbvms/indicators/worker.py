@@ -4,11 +4,15 @@ ancestors, then drop the rows it handled — unless they were marked again meanw
 
 from __future__ import annotations
 
+import datetime
+import os
 import time
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gbvms.indicators import compute
@@ -24,24 +28,43 @@ def current_versions(source: str = "response") -> list[IndicatorVersion]:
     )
 
 
-def _claim(model: type[Any], limit: int) -> list[Any]:
-    qs = model.objects.order_by("enqueued_at", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True)  # several workers share the outbox
-    return list(qs[:limit])
+WORKER_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+STALE_CLAIM = datetime.timedelta(minutes=10)  # a claim older than this was a crashed worker's
+
+
+def _claim(model: type[Any], limit: int, **where: Any) -> list[Any]:
+    """Claim up to ``limit`` rows in a short transaction (SKIP LOCKED on PostgreSQL, so several
+    workers share the outbox); the work itself runs in transactions of its own, so no long
+    write lock blocks the web requests (SQLite has one writer at a time)."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = model.objects.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM), **where
+        ).order_by("enqueued_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        rows = list(qs[:limit])
+        model.objects.filter(pk__in=[r.pk for r in rows]).update(
+            claimed_by=WORKER_ID, claimed_at=now
+        )
+    return rows
 
 
 def _drop(model: type[Any], rows: list[Any]) -> None:
-    """Delete the handled rows, except those marked again after they were claimed."""
+    """Delete the handled rows, except those marked again after they were claimed (released
+    for the next run)."""
     for row in rows:
         model.objects.filter(pk=row.pk, enqueued_at=row.enqueued_at).delete()
+    model.objects.filter(pk__in=[r.pk for r in rows], claimed_by=WORKER_ID).update(
+        claimed_by="", claimed_at=None
+    )
 
 
 def process_cases(limit: int) -> int:
-    with transaction.atomic():
-        rows = _claim(DirtyCase, limit)
-        if not rows:
-            return 0
+    rows = _claim(DirtyCase, limit)
+    if not rows:
+        return 0
+    with transaction.atomic():  # facts and the keys they touch, together
         keys = facts_refresh([r.case_id for r in rows])
         now = timezone.now()
         for path, year in keys:
@@ -53,12 +76,11 @@ def process_cases(limit: int) -> int:
 
 
 def process_keys(limit: int) -> int:
-    versions = current_versions()
+    rows = _claim(DirtyKey, limit, source="response")
+    if not rows:
+        return 0
+    compute.recompute({(r.unit_path, r.year) for r in rows}, current_versions())
     with transaction.atomic():
-        rows = [r for r in _claim(DirtyKey, limit) if r.source == "response"]
-        if not rows:
-            return 0
-        compute.recompute({(r.unit_path, r.year) for r in rows}, versions)
         _drop(DirtyKey, rows)
     return len(rows)
 
