@@ -7,206 +7,430 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plans', '0002_calendarentry_withdrawn_at'),
+        ("plans", "0002_calendarentry_withdrawn_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirtyCase',
+            name="DirtyCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.BigIntegerField(unique=True)),
-                ('enqueued_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.BigIntegerField(unique=True)),
+                (
+                    "enqueued_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EngineState',
+            name="EngineState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='main', max_length=20, unique=True)),
-                ('cycle_at', models.DateTimeField(blank=True, null=True)),
-                ('cycle_seconds', models.FloatField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(default="main", max_length=20, unique=True)),
+                ("cycle_at", models.DateTimeField(blank=True, null=True)),
+                ("cycle_seconds", models.FloatField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
             ],
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='mã')),
-                ('name_vi', models.CharField(max_length=300, verbose_name='tên')),
-                ('name_en', models.CharField(max_length=300, verbose_name='tên tiếng Anh')),
-                ('kind', models.CharField(choices=[('count', 'Số lượng'), ('ratio', 'Tỷ lệ'), ('median', 'Trung vị'), ('external', 'Số liệu điều tra, bên ngoài')], max_length=10, verbose_name='loại')),
-                ('count_unit', models.CharField(choices=[('person', 'Người'), ('case', 'Vụ việc'), ('incident', 'Vụ'), ('referral', 'Lượt chuyển gửi'), ('measure', 'Biện pháp'), ('hour', 'Giờ'), ('event', 'Hoạt động'), ('vnd', 'Đồng')], max_length=10, verbose_name='đơn vị đếm')),
-                ('source', models.CharField(default='response', max_length=12, verbose_name='nguồn số liệu')),
-                ('disaggregations', models.JSONField(default=list, verbose_name='phân tổ')),
-                ('period_types', models.JSONField(default=list, verbose_name='loại kỳ')),
-                ('min_level', models.JSONField(default=dict, verbose_name='cấp tối thiểu theo đối tượng')),
-                ('direction', models.CharField(choices=[('up', 'Càng cao càng tốt'), ('down', 'Càng thấp càng tốt')], default='up', max_length=4, verbose_name='chiều')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="mã")),
+                ("name_vi", models.CharField(max_length=300, verbose_name="tên")),
+                ("name_en", models.CharField(max_length=300, verbose_name="tên tiếng Anh")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("count", "Số lượng"),
+                            ("ratio", "Tỷ lệ"),
+                            ("median", "Trung vị"),
+                            ("external", "Số liệu điều tra, bên ngoài"),
+                        ],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "count_unit",
+                    models.CharField(
+                        choices=[
+                            ("person", "Người"),
+                            ("case", "Vụ việc"),
+                            ("incident", "Vụ"),
+                            ("referral", "Lượt chuyển gửi"),
+                            ("measure", "Biện pháp"),
+                            ("hour", "Giờ"),
+                            ("event", "Hoạt động"),
+                            ("vnd", "Đồng"),
+                        ],
+                        max_length=10,
+                        verbose_name="đơn vị đếm",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        default="response", max_length=12, verbose_name="nguồn số liệu"
+                    ),
+                ),
+                ("disaggregations", models.JSONField(default=list, verbose_name="phân tổ")),
+                ("period_types", models.JSONField(default=list, verbose_name="loại kỳ")),
+                (
+                    "min_level",
+                    models.JSONField(default=dict, verbose_name="cấp tối thiểu theo đối tượng"),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("up", "Càng cao càng tốt"), ("down", "Càng thấp càng tốt")],
+                        default="up",
+                        max_length=4,
+                        verbose_name="chiều",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'ordering': ['order', 'code'],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='DirtyKey',
+            name="DirtyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(default='response', max_length=12)),
-                ('unit_path', models.CharField(max_length=64)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('enqueued_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(default="response", max_length=12)),
+                ("unit_path", models.CharField(max_length=64)),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "enqueued_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('source', 'unit_path', 'year'), name='dirtykey_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "unit_path", "year"), name="dirtykey_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Fact',
+            name="Fact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family', models.CharField(max_length=10)),
-                ('case_id', models.BigIntegerField(db_index=True)),
-                ('item_id', models.BigIntegerField()),
-                ('person_id', models.BigIntegerField(null=True)),
-                ('unit_path', models.CharField(max_length=64)),
-                ('prov', models.CharField(max_length=8)),
-                ('on', models.DateField()),
-                ('m', models.CharField(max_length=6)),
-                ('s', models.CharField(max_length=6)),
-                ('y', models.CharField(max_length=4)),
-                ('sc', models.CharField(max_length=7)),
-                ('yc', models.CharField(max_length=5)),
-                ('sex', models.CharField(blank=True, max_length=4)),
-                ('age', models.CharField(blank=True, max_length=8)),
-                ('gbv6', models.CharField(blank=True, max_length=8)),
-                ('ctx', models.CharField(blank=True, max_length=8)),
-                ('eth', models.CharField(blank=True, max_length=4)),
-                ('dis', models.CharField(blank=True, max_length=4)),
-                ('psex', models.CharField(blank=True, max_length=4)),
-                ('dvform', models.CharField(blank=True, max_length=10)),
-                ('measure', models.CharField(blank=True, max_length=12)),
-                ('service', models.CharField(blank=True, max_length=16)),
-                ('hours', models.FloatField(null=True)),
-                ('child_serious', models.BooleanField(default=False)),
-                ('refused', models.BooleanField(default=False)),
-                ('basic_service', models.BooleanField(default=False)),
-                ('need', models.BooleanField(default=False)),
-                ('served', models.BooleanField(default=False)),
-                ('all_needs_met', models.BooleanField(default=False)),
-                ('self_channel', models.BooleanField(default=False)),
-                ('child_12h', models.BooleanField(default=False)),
-                ('counselled', models.BooleanField(default=False)),
-                ('handled', models.BooleanField(default=False)),
-                ('prosecuted', models.BooleanField(default=False)),
-                ('in_deadline', models.BooleanField(default=False)),
-                ('needs_met', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family", models.CharField(max_length=10)),
+                ("case_id", models.BigIntegerField(db_index=True)),
+                ("item_id", models.BigIntegerField()),
+                ("person_id", models.BigIntegerField(null=True)),
+                ("unit_path", models.CharField(max_length=64)),
+                ("prov", models.CharField(max_length=8)),
+                ("on", models.DateField()),
+                ("m", models.CharField(max_length=6)),
+                ("s", models.CharField(max_length=6)),
+                ("y", models.CharField(max_length=4)),
+                ("sc", models.CharField(max_length=7)),
+                ("yc", models.CharField(max_length=5)),
+                ("sex", models.CharField(blank=True, max_length=4)),
+                ("age", models.CharField(blank=True, max_length=8)),
+                ("gbv6", models.CharField(blank=True, max_length=8)),
+                ("ctx", models.CharField(blank=True, max_length=8)),
+                ("eth", models.CharField(blank=True, max_length=4)),
+                ("dis", models.CharField(blank=True, max_length=4)),
+                ("psex", models.CharField(blank=True, max_length=4)),
+                ("dvform", models.CharField(blank=True, max_length=10)),
+                ("measure", models.CharField(blank=True, max_length=12)),
+                ("service", models.CharField(blank=True, max_length=16)),
+                ("hours", models.FloatField(null=True)),
+                ("child_serious", models.BooleanField(default=False)),
+                ("refused", models.BooleanField(default=False)),
+                ("basic_service", models.BooleanField(default=False)),
+                ("need", models.BooleanField(default=False)),
+                ("served", models.BooleanField(default=False)),
+                ("all_needs_met", models.BooleanField(default=False)),
+                ("self_channel", models.BooleanField(default=False)),
+                ("child_12h", models.BooleanField(default=False)),
+                ("counselled", models.BooleanField(default=False)),
+                ("handled", models.BooleanField(default=False)),
+                ("prosecuted", models.BooleanField(default=False)),
+                ("in_deadline", models.BooleanField(default=False)),
+                ("needs_met", models.BooleanField(default=False)),
             ],
             options={
-                'indexes': [models.Index(fields=['family', 'unit_path', 'y'], name='fact_family_unit_year'), models.Index(fields=['family', 'yc', 'unit_path'], name='fact_family_cutyear_unit'), models.Index(fields=['family', 'prov', 'y'], name='fact_family_prov_year')],
+                "indexes": [
+                    models.Index(fields=["family", "unit_path", "y"], name="fact_family_unit_year"),
+                    models.Index(
+                        fields=["family", "yc", "unit_path"], name="fact_family_cutyear_unit"
+                    ),
+                    models.Index(fields=["family", "prov", "y"], name="fact_family_prov_year"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorVersion',
+            name="IndicatorVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='phiên bản')),
-                ('params', models.JSONField(default=dict, verbose_name='tham số')),
-                ('numerator', models.TextField(blank=True, verbose_name='tử số')),
-                ('denominator', models.TextField(blank=True, verbose_name='mẫu số')),
-                ('status', models.CharField(choices=[('building', 'Đang tính'), ('current', 'Đang dùng'), ('retired', 'Đã thay thế')], default='building', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="phiên bản")),
+                ("params", models.JSONField(default=dict, verbose_name="tham số")),
+                ("numerator", models.TextField(blank=True, verbose_name="tử số")),
+                ("denominator", models.TextField(blank=True, verbose_name="mẫu số")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("building", "Đang tính"),
+                            ("current", "Đang dùng"),
+                            ("retired", "Đã thay thế"),
+                        ],
+                        default="building",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator__order', 'number'],
+                "ordering": ["indicator__order", "number"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_path', models.CharField(max_length=64)),
-                ('level', models.CharField(choices=[('national', 'Toàn quốc'), ('province', 'Cấp tỉnh'), ('commune', 'Cấp xã')], max_length=10)),
-                ('period', models.CharField(max_length=8)),
-                ('disagg', models.CharField(blank=True, default='', max_length=80)),
-                ('n', models.BigIntegerField(null=True)),
-                ('d', models.BigIntegerField(null=True)),
-                ('value', models.FloatField(null=True)),
-                ('p90', models.FloatField(null=True)),
-                ('hidden', models.BooleanField(default=False)),
-                ('hidden_reason', models.CharField(blank=True, max_length=12)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='indicators.indicatorversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit_path", models.CharField(max_length=64)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "Toàn quốc"),
+                            ("province", "Cấp tỉnh"),
+                            ("commune", "Cấp xã"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("period", models.CharField(max_length=8)),
+                ("disagg", models.CharField(blank=True, default="", max_length=80)),
+                ("n", models.BigIntegerField(null=True)),
+                ("d", models.BigIntegerField(null=True)),
+                ("value", models.FloatField(null=True)),
+                ("p90", models.FloatField(null=True)),
+                ("hidden", models.BooleanField(default=False)),
+                ("hidden_reason", models.CharField(blank=True, max_length=12)),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="indicators.indicatorversion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UnitTarget',
+            name="UnitTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_path', models.CharField(max_length=64, verbose_name='đơn vị')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('comparator', models.CharField(choices=[('>', 'trên'), ('>=', 'tối thiểu'), ('=', 'bằng'), ('<=', 'tối đa'), ('<', 'dưới')], max_length=2, verbose_name='so sánh')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='giá trị')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='tham số')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='indicators.indicator')),
-                ('plan_target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.target')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit_path", models.CharField(max_length=64, verbose_name="đơn vị")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[
+                            (">", "trên"),
+                            (">=", "tối thiểu"),
+                            ("=", "bằng"),
+                            ("<=", "tối đa"),
+                            ("<", "dưới"),
+                        ],
+                        max_length=2,
+                        verbose_name="so sánh",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="giá trị"),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="tham số")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "plan_target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.target",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator__order', 'year', 'unit_path'],
+                "ordering": ["indicator__order", "year", "unit_path"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalValue',
+            name="ExternalValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_path', models.CharField(max_length=64, verbose_name='đơn vị')),
-                ('period', models.CharField(max_length=8, verbose_name='kỳ')),
-                ('role', models.CharField(choices=[('denominator', 'Mẫu số'), ('value', 'Giá trị')], default='denominator', max_length=12, verbose_name='vai trò')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='giá trị')),
-                ('source', models.CharField(max_length=300, verbose_name='nguồn')),
-                ('source_year', models.PositiveSmallIntegerField(verbose_name='năm của nguồn')),
-                ('method', models.CharField(blank=True, max_length=300, verbose_name='phương pháp')),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='external', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit_path", models.CharField(max_length=64, verbose_name="đơn vị")),
+                ("period", models.CharField(max_length=8, verbose_name="kỳ")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("denominator", "Mẫu số"), ("value", "Giá trị")],
+                        default="denominator",
+                        max_length=12,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="giá trị"),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="nguồn")),
+                ("source_year", models.PositiveSmallIntegerField(verbose_name="năm của nguồn")),
+                (
+                    "method",
+                    models.CharField(blank=True, max_length=300, verbose_name="phương pháp"),
+                ),
+                ("entered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="external",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-entered_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'unit_path', 'period', 'role'), name='externalvalue_unique')],
+                "ordering": ["-entered_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "unit_path", "period", "role"),
+                        name="externalvalue_unique",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='indicatorversion',
-            constraint=models.UniqueConstraint(fields=('indicator', 'number'), name='indicatorversion_unique'),
+            model_name="indicatorversion",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "number"), name="indicatorversion_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'current')), fields=('indicator',), name='indicatorversion_one_current'),
+            model_name="indicatorversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "current")),
+                fields=("indicator",),
+                name="indicatorversion_one_current",
+            ),
         ),
         migrations.AddIndex(
-            model_name='indicatorvalue',
-            index=models.Index(fields=['version', 'period', 'level', 'unit_path'], name='indicatorvalue_period_level'),
+            model_name="indicatorvalue",
+            index=models.Index(
+                fields=["version", "period", "level", "unit_path"],
+                name="indicatorvalue_period_level",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorvalue',
-            constraint=models.UniqueConstraint(fields=('version', 'unit_path', 'period', 'disagg'), name='indicatorvalue_unique'),
+            model_name="indicatorvalue",
+            constraint=models.UniqueConstraint(
+                fields=("version", "unit_path", "period", "disagg"), name="indicatorvalue_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unittarget',
-            constraint=models.UniqueConstraint(fields=('indicator', 'unit_path', 'year'), name='unittarget_unique'),
+            model_name="unittarget",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "unit_path", "year"), name="unittarget_unique"
+            ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0002_catalogue_v1'),
+        ("indicators", "0002_catalogue_v1"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='fact',
-            index=models.Index(fields=['family', 'person_id'], name='fact_family_person'),
+            model_name="fact",
+            index=models.Index(fields=["family", "person_id"], name="fact_family_person"),
         ),
     ]
