@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0003_fact_person_index'),
+        ("indicators", "0003_fact_person_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dirtycase',
-            name='claimed_at',
+            model_name="dirtycase",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='dirtycase',
-            name='claimed_by',
+            model_name="dirtycase",
+            name="claimed_by",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='dirtykey',
-            name='claimed_at',
+            model_name="dirtykey",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='dirtykey',
-            name='claimed_by',
+            model_name="dirtykey",
+            name="claimed_by",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_calendarentry_withdrawn_at'),
+        ("plans", "0002_calendarentry_withdrawn_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='target',
-            name='indicator_confirmed',
-            field=models.BooleanField(default=False, verbose_name='đã xác nhận chỉ tiêu'),
+            model_name="target",
+            name="indicator_confirmed",
+            field=models.BooleanField(default=False, verbose_name="đã xác nhận chỉ tiêu"),
         ),
         migrations.AddField(
-            model_name='target',
-            name='indicator_params',
-            field=models.JSONField(blank=True, default=dict, verbose_name='tham số chỉ tiêu'),
+            model_name="target",
+            name="indicator_params",
+            field=models.JSONField(blank=True, default=dict, verbose_name="tham số chỉ tiêu"),
         ),
     ]
