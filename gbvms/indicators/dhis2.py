@@ -162,46 +162,15 @@ def _allowed(indicator: Any, level: str, disagg: dict[str, str]) -> bool:
 
 def export_rows(unit_path: str, period_key: str) -> list[ExportRow]:
     """Every current indicator's cells for one unit and period as the suppressed audience may
-    see them (``selectors.export_rows``), without the breakdowns below their minimum level;
-    an external-kind indicator's total comes with its entered figures (R05: the survey
-    denominator; X01: the survey value), as the values API serves it."""
+    see them (``selectors.export_rows``, external figures included), without the breakdowns
+    below their minimum level and the indicators not published for this period type."""
     level = selectors.level_of(unit_path)
-    rows = [r for r in selectors.export_rows(unit_path, period_key)
-            if r.indicator.kind != Kind.EXTERNAL]  # fmt: skip
-    for version in selectors.indicators_current():
-        if version.indicator.kind == Kind.EXTERNAL:
-            rows += _external_rows(version, unit_path, period_key)
-    rows.sort(key=lambda r: (r.indicator.order, r.indicator.code))  # stable: disagg order kept
     kind = periods.parse(period_key).type
     return [
         r
-        for r in rows
+        for r in selectors.export_rows(unit_path, period_key)
         if kind in (r.indicator.period_types or [kind]) and _allowed(r.indicator, level, r.disagg)
     ]
-
-
-def _external_rows(version: IndicatorVersion, unit_path: str, period_key: str) -> list[ExportRow]:
-    found = selectors.cells(version, unit_path, period_key)
-    external = selectors.external_of(version, unit_path, period_key)
-    out = []
-    for key in sorted({"", *found}):
-        figure = selectors.served(
-            found.get(key), selectors.SUPPRESSED, version, external=external if not key else None
-        )
-        if not key and not found and figure["value"] is None:
-            continue  # nothing computed, nothing entered
-        out.append(
-            ExportRow(
-                version.indicator,
-                version,
-                dimensions.parse_disagg(key),
-                figure["numerator"],
-                figure["denominator"],
-                figure["value"],
-                figure["suppressed"],
-            )
-        )
-    return out
 
 
 def as_of() -> datetime.datetime:

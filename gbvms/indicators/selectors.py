@@ -285,18 +285,32 @@ class ExportRow:
 
 def export_rows(unit_path: str, period: str) -> list[ExportRow]:
     """Every current indicator's stored cells for one unit and period, for the suppressed
-    audience (DHIS2, XLSX): hidden cells come with ``hidden`` and no numbers."""
+    audience (DHIS2, XLSX): hidden cells come with ``hidden`` and no numbers; an external-kind
+    indicator's total comes with its entered figures (R05: GBVMS's numerator over the survey
+    denominator; X01: the survey value), as the values API serves it."""
     from gbvms.indicators.dimensions import parse_disagg
 
     versions = {v.pk: v for v in indicators_current()}
-    rows = []
+    by_version: dict[int, dict[str, IndicatorValue]] = {pk: {} for pk in versions}
     qs = IndicatorValue.objects.filter(
         version_id__in=list(versions), unit_path=unit_path, period=period
-    ).order_by("version__indicator__order", "disagg")
+    )
     for cell in qs:
-        version = versions[cell.version_id]
-        shown = not cell.hidden
-        rows.append(ExportRow(version.indicator, version, parse_disagg(cell.disagg),
-                              cell.n if shown else None, cell.d if shown else None,
-                              cell.value if shown else None, cell.hidden))  # fmt: skip
+        by_version[cell.version_id][cell.disagg] = cell
+    rows = []
+    for pk, version in versions.items():
+        found = by_version[pk]
+        external = None
+        keys = sorted(found)
+        if version.indicator.kind == "external":
+            external = external_of(version, unit_path, period)
+            keys = sorted({"", *found})
+        for key in keys:
+            figure = served(found.get(key), SUPPRESSED, version,
+                            external=external if not key else None)  # fmt: skip
+            if external is not None and not key and not found and figure["value"] is None:
+                continue  # nothing computed, nothing entered
+            rows.append(ExportRow(version.indicator, version, parse_disagg(key),
+                                  figure["numerator"], figure["denominator"], figure["value"],
+                                  figure["suppressed"]))  # fmt: skip
     return rows

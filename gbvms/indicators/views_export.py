@@ -19,39 +19,13 @@ from django.views.decorators.http import require_GET
 
 from gbvms.core import scoping, tabular
 from gbvms.core.audit import log_action
-from gbvms.indicators import dimensions, periods, selectors, xlsx
+from gbvms.indicators import periods, selectors, xlsx
 from gbvms.indicators.models import Indicator
 
 
 def _export_rows(unit_path: str, period: str) -> list[selectors.ExportRow]:
-    """The lead's ``export_rows`` (the suppressed audience's stored cells); an external-kind
-    indicator's total is served with its entered figures (R05: GBVMS's numerator over the survey
-    denominator; X01: the survey value), as the API serves it."""
-    rows = [r for r in selectors.export_rows(unit_path, period) if r.indicator.kind != "external"]
-    for version in selectors.indicators_current():
-        if version.indicator.kind != "external":
-            continue
-        found = selectors.cells(version, unit_path, period)
-        external = selectors.external_of(version, unit_path, period)
-        for key in sorted({"", *found}):
-            figure = selectors.served(
-                found.get(key),
-                selectors.SUPPRESSED,
-                version,
-                external=external if not key else None,
-            )
-            rows.append(
-                selectors.ExportRow(
-                    version.indicator,
-                    version,
-                    dimensions.parse_disagg(key),
-                    figure["numerator"],
-                    figure["denominator"],
-                    figure["value"],
-                    figure["suppressed"],
-                )
-            )
-    return rows
+    """The suppressed audience's figures, external ones included (``selectors.export_rows``)."""
+    return selectors.export_rows(unit_path, period)
 
 
 def _codes(text: str) -> list[str] | None:
