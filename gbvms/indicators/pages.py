@@ -180,6 +180,7 @@ class Figure:
     suppressed: bool
     percent: bool
     kind: str
+    protective: bool = False  # hidden to protect another cell: "ẩn", never "<5"
 
     @property
     def chart_value(self) -> float | None:
@@ -191,7 +192,7 @@ class Figure:
     @property
     def text(self) -> str:
         if self.suppressed:
-            return fmt_value(None, percent=self.percent)
+            return fmt_value(None, percent=self.percent or self.protective)
         if self.value is None:
             return "—"
         text = fmt_value(self.value, percent=self.percent)
@@ -199,11 +200,11 @@ class Figure:
 
     @property
     def numerator_text(self) -> str:
-        return _count_text(self.numerator, self.suppressed, self.percent)
+        return _count_text(self.numerator, self.suppressed, self.percent or self.protective)
 
     @property
     def denominator_text(self) -> str:
-        return _count_text(self.denominator, self.suppressed, self.percent)
+        return _count_text(self.denominator, self.suppressed, self.percent or self.protective)
 
 
 def _count_text(number: int | None, suppressed: bool, percent: bool) -> str:
@@ -219,7 +220,7 @@ def figure(version: IndicatorVersion, cell: IndicatorValue | None, audience: str
     kind = version.indicator.kind
     shown = selectors.served(cell, audience, version, denominator=denominator)
     return Figure(shown["numerator"], shown["denominator"], shown["value"], shown["suppressed"],
-                  kind in PERCENT_KINDS, kind)  # fmt: skip
+                  kind in PERCENT_KINDS, kind, shown.get("protective", False))  # fmt: skip
 
 
 def external_denominators(versions: list[IndicatorVersion], paths: list[str],

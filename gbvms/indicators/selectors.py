@@ -30,6 +30,7 @@ from gbvms.indicators.models import (
 NATION = "/"
 LEVEL_RANK = {"national": 0, "province": 1, "commune": 2}
 EXACT, SUPPRESSED = "exact", "suppressed"
+PROTECTIVE = {"complementary", "pending"}  # hidden for another cell's sake, not small itself
 
 
 def indicators_current() -> list[IndicatorVersion]:
@@ -125,6 +126,8 @@ def external_of(version: IndicatorVersion, unit_path: str, period: str) -> dict[
         period=str(periods.parse(period).year),
     )  # fmt: skip
     found: dict[str, Any] = {"denominator": None, "value": None, "provenance": []}
+    if periods.parse(period).type != "Y":
+        return found  # a yearly survey figure completes a year, never a half or a month
     for row in rows:
         found[row.role] = int(row.value) if row.role == "denominator" else float(row.value)
         found["provenance"].append(
@@ -163,8 +166,15 @@ def served(cell: IndicatorValue | None, audience: str, version: IndicatorVersion
             d = external.get("denominator")
             value = round(100 * n / d, 4) if d and n is not None else None
     if audience != EXACT and hidden:
-        return {"numerator": None, "denominator": None, "value": None, "suppressed": True}
+        return {"numerator": None, "denominator": None, "value": None, "suppressed": True,
+                "protective": protective(cell)}  # fmt: skip
     return {"numerator": n, "denominator": d, "value": value, "suppressed": False}
+
+
+def protective(cell: IndicatorValue | None) -> bool:
+    """A cell hidden to protect another (complementary, or not yet through the suppression
+    pass), not because it is small itself: it must not be labelled "<5"."""
+    return cell is not None and cell.hidden and cell.hidden_reason in PROTECTIVE
 
 
 def _check_period(period: str, audience: str) -> periods.Period:
@@ -229,7 +239,9 @@ def _breakdown(version: IndicatorVersion, combo: tuple[str, ...], found: dict[st
         key = disagg_key({d.category: o for d, o in zip(dims, options, strict=True)})
         item: dict[str, Any] = {d.name: o for d, o in zip(dims, options, strict=True)}
         item["label"] = " · ".join(d.label(o) for d, o in zip(dims, options, strict=True))
-        item.update(served(found.get(key), audience, version))
+        shown = served(found.get(key), audience, version)
+        shown.pop("protective", None)  # the API says suppressed; pages label it
+        item.update(shown)
         items.append(item)
     return items
 
@@ -281,6 +293,7 @@ class ExportRow:
     d: int | None
     value: float | None
     hidden: bool
+    protective: bool = False  # hidden to protect another cell, not small itself
 
 
 def export_rows(unit_path: str, period: str) -> list[ExportRow]:
@@ -310,7 +323,9 @@ def export_rows(unit_path: str, period: str) -> list[ExportRow]:
                             external=external if not key else None)  # fmt: skip
             if external is not None and not key and not found and figure["value"] is None:
                 continue  # nothing computed, nothing entered
-            rows.append(ExportRow(version.indicator, version, parse_disagg(key),
-                                  figure["numerator"], figure["denominator"], figure["value"],
-                                  figure["suppressed"]))  # fmt: skip
+            rows.append(ExportRow(
+                version.indicator, version, parse_disagg(key), figure["numerator"],
+                figure["denominator"], figure["value"], figure["suppressed"],
+                figure.get("protective", False),
+            ))  # fmt: skip
     return rows

@@ -80,6 +80,7 @@ class Figures:
     value: float | None = None
     hidden: bool = False
     version: int | None = None
+    protective: bool = False  # hidden to protect another cell: "ẩn", never "<5"
 
 
 @dataclass
@@ -112,7 +113,12 @@ def _grouped(rows: Iterable[Any]) -> dict[str, dict[str, Figures]]:
     for row in rows:
         key = dimensions.disagg_key(dict(row.disagg or {}))
         out.setdefault(_code(row.indicator), {})[key] = Figures(
-            row.n, row.d, row.value, bool(row.hidden), _number(row.version)
+            row.n,
+            row.d,
+            row.value,
+            bool(row.hidden),
+            _number(row.version),
+            bool(getattr(row, "protective", False)),
         )
     return out
 
@@ -147,7 +153,7 @@ def _figures(kind: str, cell: Figures | None) -> list[Any]:
     """The cells of columns D–F (Số lượng/Tỷ lệ, Tử số, Mẫu số)."""
     cell = cell or _missing(kind)
     if cell.hidden:
-        hidden = Cell(_symbol(), NUMBER)
+        hidden = Cell(_("ẩn") if cell.protective else _symbol(), NUMBER)
         return [hidden, hidden, hidden] if kind in PERCENT_KINDS else [hidden, None, None]
     if kind in PERCENT_KINDS:
         n, d = cell.n, cell.d
