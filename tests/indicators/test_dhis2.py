@@ -214,13 +214,18 @@ def test_a_survey_indicator_sends_its_external_denominator(world, personas):
     from tests.indicators.dhis2_data import cell, version
 
     cell("R05", world.path, n=7, value=None)
+    cell("R05", world.path, "2026", n=12, value=None)
     ExternalValue.objects.create(
         indicator=version("R05").indicator, unit_path=world.path, period="2026", value=140,
         source="Điều tra quốc gia về BLG 2019", source_year=2019, entered_by=personas["officer"],
     )  # fmt: skip
-    body = dhis2.data_value_set(world, "2026S1", rows(world), as_of=AS_OF)
-    assert value("GBV_R05_N", "default", "7") in body["dataValues"]
-    assert value("GBV_R05_D", "default", "140") in body["dataValues"]
+    year = dhis2.data_value_set(world, "2026", dhis2.export_rows(world.path, "2026"), as_of=AS_OF)
+    assert value("GBV_R05_N", "default", "12") in year["dataValues"]
+    assert value("GBV_R05_D", "default", "140") in year["dataValues"]
+    # a yearly survey figure does not complete a half-year: its numerator goes alone
+    half = dhis2.data_value_set(world, "2026S1", rows(world), as_of=AS_OF)
+    assert value("GBV_R05_N", "default", "7") in half["dataValues"]
+    assert not [v for v in half["dataValues"] if v["dataElement"] == "GBV_R05_D"]
 
 
 def test_a_survey_value_goes_as_a_value_where_its_level_allows(world, province, personas):

@@ -29,6 +29,16 @@ class TestExternalValues:
         assert body["sources"] == [{"role": "denominator", "source": "Điều tra quốc gia 2019",
                                     "source_year": 2019, "method": "tỷ lệ × dân số"}]  # fmt: skip
 
+    def test_a_yearly_denominator_does_not_complete_a_half_year(self, personas, as_user):
+        external_value_set(actor=personas["statistician"], indicator=r05(), unit_path="/51/",
+                           period="2026", value=Decimal(400), source="Điều tra quốc gia 2019",
+                           source_year=2019)  # fmt: skip
+        put("R05", "/51/", "2026S1", 60)
+        body = as_user(personas["statistician"]).get(
+            "/api/v1/indicators/R05/values?unit=51&period=2026S1").json()  # fmt: skip
+        assert (body["numerator"], body["denominator"], body["value"]) == (60, None, None)
+        assert body["sources"] == []
+
     def test_sdg_value_is_served_as_entered(self, personas, as_user):
         sdg = Indicator.objects.get(code="X01")
         external_value_set(actor=personas["statistician"], indicator=sdg, unit_path="/51/",
