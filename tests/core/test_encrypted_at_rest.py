@@ -175,7 +175,9 @@ class Planter:
         for f in model._meta.concrete_fields:
             if f.primary_key:
                 continue
-            if f.is_relation:
+            if f.is_relation and f.null and f.related_model is model:
+                values[f.name] = None  # a self link (Case.duplicate_of): nothing to follow
+            elif f.is_relation:
                 values[f.name] = self.target(f.related_model)
             else:
                 values[f.name] = self.value(model, f)
