@@ -105,7 +105,8 @@ class IndicatorVersion(models.Model):
 class Fact(models.Model):
     """A coded fact about one counted item of a case (see the module docstring)."""
 
-    family = models.CharField(max_length=10)  # case, perp, dvinc, referral, nocontact, closure
+    # case, perp, dvinc, dvinc_measure, referral, nocontact, closure
+    family = models.CharField(max_length=16)
     case_id = models.BigIntegerField(db_index=True)
     item_id = models.BigIntegerField()
     person_id = models.BigIntegerField(null=True)  # the survivor, for distinct persons
@@ -176,7 +177,7 @@ class IndicatorValue(models.Model):
     value = models.FloatField(null=True)  # ratio, median; null when undefined
     p90 = models.FloatField(null=True)
     hidden = models.BooleanField(default=False)  # for the suppressed audiences
-    hidden_reason = models.CharField(max_length=12, blank=True)  # primary, complementary
+    hidden_reason = models.CharField(max_length=16, blank=True)  # primary, complementary, pending
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
