@@ -289,11 +289,6 @@ def ancestor(versions: list[IndicatorVersion], *, child_level: str, child_col: s
     return cells
 
 
-def level_of(path: str) -> str:
-    depth = len([p for p in path.split("/") if p])
-    return "national" if depth == 0 else "province" if depth == 1 else "commune"
-
-
 def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[str] | None,
           year: int, level: str) -> int:  # fmt: skip
     """Replace the stored cells of ``versions`` for ``units`` (None: every unit of ``level``)

@@ -224,16 +224,20 @@ def figure(version: IndicatorVersion, cell: IndicatorValue | None, audience: str
 
 
 def external_denominators(versions: list[IndicatorVersion], paths: list[str],
-                          years: set[int]) -> dict[tuple[int, str, int], int]:  # fmt: skip
-    """(indicator id, unit path, year) → the external denominator (survey figures), one query."""
+                          keys: list[str]) -> dict[tuple[int, str, str], int]:  # fmt: skip
+    """(indicator id, unit path, period key) → the external denominator (survey figures) of
+    the periods it completes (``selectors.external_applies``), in one query."""
     ids = [v.indicator_id for v in versions if v.indicator.kind == "external"]
-    if not ids:
+    yearly = [k for k in keys if selectors.external_applies(k)]
+    if not ids or not yearly:
         return {}
     rows = ExternalValue.objects.filter(
         indicator_id__in=ids, unit_path__in=paths, role="denominator",
-        period__in=[str(y) for y in years],
+        period__in={str(periods.parse(k).year) for k in yearly},
     ).values_list("indicator_id", "unit_path", "period", "value")  # fmt: skip
-    return {(i, p, int(y)): int(v) for i, p, y, v in rows}
+    found = {(i, p, int(y)): int(v) for i, p, y, v in rows}
+    return {(i, p, k): v for (i, p, y), v in found.items()
+            for k in yearly if periods.parse(k).year == y}  # fmt: skip
 
 
 def total_cells(versions: list[IndicatorVersion], paths: list[str],

@@ -118,6 +118,11 @@ def cells(version: IndicatorVersion, unit_path: str, period: str,
     return {c.disagg: c for c in qs}
 
 
+def external_applies(period: str) -> bool:
+    """A yearly survey figure completes a year only, never a half or a month."""
+    return periods.parse(period).type == "Y"
+
+
 def external_of(version: IndicatorVersion, unit_path: str, period: str) -> dict[str, Any]:
     """The entered figures of an external-kind indicator for the period's year, with their
     provenance: ``denominator`` (R05: people subjected, from a survey) or ``value``."""
@@ -126,8 +131,8 @@ def external_of(version: IndicatorVersion, unit_path: str, period: str) -> dict[
         period=str(periods.parse(period).year),
     )  # fmt: skip
     found: dict[str, Any] = {"denominator": None, "value": None, "provenance": []}
-    if periods.parse(period).type != "Y":
-        return found  # a yearly survey figure completes a year, never a half or a month
+    if not external_applies(period):
+        return found
     for row in rows:
         found[row.role] = int(row.value) if row.role == "denominator" else float(row.value)
         found["provenance"].append(
@@ -139,10 +144,6 @@ def external_of(version: IndicatorVersion, unit_path: str, period: str) -> dict[
             }
         )
     return found
-
-
-def _external_denominator(version: IndicatorVersion, unit_path: str, period: str) -> int | None:
-    return external_of(version, unit_path, period)["denominator"]
 
 
 def served(cell: IndicatorValue | None, audience: str, version: IndicatorVersion | None = None,

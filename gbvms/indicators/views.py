@@ -132,7 +132,7 @@ def _tiles(chooser: Chooser) -> list[Tile]:
     trend = pages.trend_keys(chooser.period)
     keys = sorted({key, *trend})
     cells = pages.total_cells(versions, [path], keys)
-    external = pages.external_denominators(versions, [path], {periods.parse(k).year for k in keys})
+    external = pages.external_denominators(versions, [path], keys)
     targets = pages.targets_for(path, chooser.period.year)
     parsed = {k: periods.parse(k) for k in keys}
     labels = {k: parsed[k].label() for k in trend}
@@ -140,7 +140,7 @@ def _tiles(chooser: Chooser) -> list[Tile]:
     for version in versions:
 
         def fig(k: str, v: Any = version) -> Figure:
-            ext = external.get((v.indicator_id, path, parsed[k].year))
+            ext = external.get((v.indicator_id, path, k))
             return pages.figure(v, cells.get((v.pk, path, k)), chooser.audience, ext)
 
         shown = fig(key)
@@ -239,10 +239,10 @@ def _trend_chart(version: Any, chooser: Chooser, target: Any) -> Chart:
     path = chooser.place.path
     keys = pages.trend_keys(chooser.period)
     cells = pages.total_cells([version], [path], keys)
-    external = pages.external_denominators([version], [path], {periods.parse(k).year for k in keys})
+    external = pages.external_denominators([version], [path], keys)
     points = []
     for k in keys:
-        ext = external.get((version.indicator_id, path, periods.parse(k).year))
+        ext = external.get((version.indicator_id, path, k))
         points.append(
             (
                 periods.parse(k).label(),
@@ -291,13 +291,13 @@ def _children(version: Any, chooser: Chooser, user: Any) -> list[ChildRow]:
     paths = [k.path for k in kids]
     key = chooser.period.key
     cells = pages.total_cells([version], paths, [key])
-    external = pages.external_denominators([version], paths, {chooser.period.year})
+    external = pages.external_denominators([version], paths, [key])
     targets = pages.targets_for_children(version.indicator_id, paths, chooser.period.year)
     url = reverse("indicators:indicator", args=[version.indicator.code])
     rows = []
     for kid in kids:
         audience = selectors.audience_for(user, kid.path)
-        ext = external.get((version.indicator_id, kid.path, chooser.period.year))
+        ext = external.get((version.indicator_id, kid.path, key))
         fig = pages.figure(version, cells.get((version.pk, kid.path, key)), audience, ext)
         query = urlencode({"unit": kid.code, "period": key})
         rows.append(ChildRow(kid, f"{url}?{query}", fig,
@@ -321,8 +321,8 @@ def _map_chart(version: Any, chooser: Chooser, rows: list[ChildRow]) -> Chart:
 def _indicator_charts(version: Any, chooser: Chooser, user: Any) -> dict[str, Any]:
     path, key = chooser.place.path, chooser.period.key
     found = pages.period_cells(version, path, key)
-    external = pages.external_denominators([version], [path], {chooser.period.year})
-    ext = external.get((version.indicator_id, path, chooser.period.year))
+    external = pages.external_denominators([version], [path], [key])
+    ext = external.get((version.indicator_id, path, key))
     total = pages.figure(version, found.get(""), chooser.audience, ext)
     target = pages.targets_for(path, chooser.period.year).get(version.indicator_id)
     names = pages.single_breakdowns(version, chooser.place, chooser.audience)

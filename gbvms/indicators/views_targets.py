@@ -146,10 +146,10 @@ def _year_status(
     year: int,
 ) -> YearStatus:
     percent = version.indicator.kind in PERCENT
-    denominator = None
+    external = None
     if version.indicator.kind == "external":  # R05: the survey denominator, with provenance
-        denominator = selectors._external_denominator(version, path, str(year))
-    figure = selectors.served(cell, audience, version, denominator=denominator)
+        external = selectors.external_of(version, path, str(year))
+    figure = selectors.served(cell, audience, version, external=external)
     shown = f"<{targets._threshold()}" if figure["suppressed"] else _fmt(figure["value"], percent)
     if target is None:
         return YearStatus(year, "—", "", "", shown, "", "")

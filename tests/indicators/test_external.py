@@ -98,3 +98,17 @@ class TestExternalValues:
         assert as_user(personas["worker_a"]).get("/indicators/external/").status_code == 403
         viewer = as_user(personas["statistician"]).get("/indicators/external/")
         assert viewer.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_pages_bulk_reader_follows_the_same_rule(personas):
+    from gbvms.indicators import pages
+    from gbvms.indicators.selectors import version_current
+
+    external_value_set(actor=personas["statistician"], indicator=r05(), unit_path="/51/",
+                       period="2026", value=Decimal(400), source="Điều tra quốc gia 2019",
+                       source_year=2019)  # fmt: skip
+    version = version_current("R05")
+    found = pages.external_denominators([version], ["/51/"], ["2026", "2026S1", "2026S2", "2026C"])
+    assert found == {(version.indicator_id, "/51/", "2026"): 400,
+                     (version.indicator_id, "/51/", "2026C"): 400}  # fmt: skip
