@@ -22,6 +22,7 @@ The last line printed is one JSON object with the p95 figures in milliseconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -29,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,23 +86,31 @@ def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
     return samples
 
 
-def main() -> None:
-    args = parse()
+@contextlib.contextmanager
+def scratch_database(args: argparse.Namespace) -> Iterator[Path]:
+    """Django set up on the benchmark's own database: a temporary SQLite file (or the
+    ``--keep`` directory's), or ``--database-url``, which must be empty. Yields the directory."""
     with tempfile.TemporaryDirectory(prefix="gbvms-bench-") as name:
         tmp = Path(args.keep or name)
         tmp.mkdir(parents=True, exist_ok=True)
-        url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-        setup_django(url, tmp)
+        setup_django(args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}", tmp)
+        from django.db import connection
+
+        if connection.vendor == "postgresql" or args.database_url:
+            with connection.cursor() as cursor:
+                if connection.introspection.table_names(cursor):
+                    sys.exit("--database-url must point to an empty database")
+        yield tmp
+
+
+def main() -> None:
+    args = parse()
+    with scratch_database(args):
         from django.core.management import call_command
         from django.db import connection
 
         from bench.fill import fill
 
-        if connection.vendor == "postgresql" or args.database_url:
-            with connection.cursor() as cursor:
-                tables = connection.introspection.table_names(cursor)
-            if tables:
-                sys.exit("--database-url must point to an empty database")
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         world = fill(cases=args.cases, seed=args.seed, log=print)

@@ -31,7 +31,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cases import explain, p, setup_django, timed  # noqa: E402
+from bench.cases import explain, p, scratch_database, timed  # noqa: E402
 
 DUPLICATES = 0.015
 ELSEWHERE = 0.03  # incidents that happened in another commune of the province than the case's
@@ -600,20 +599,12 @@ def pages(people: dict[str, Any], repeat: int, rng: random.Random) -> dict[str, 
 
 def main() -> None:
     args = parse()
-    with tempfile.TemporaryDirectory(prefix="gbvms-bench-") as name:
-        tmp = Path(args.keep or name)
-        tmp.mkdir(parents=True, exist_ok=True)
-        url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-        setup_django(url, tmp)
+    with scratch_database(args) as tmp:
         from django.core.management import call_command
         from django.db import connection
 
         from bench.fill import fill
 
-        if connection.vendor == "postgresql" or args.database_url:
-            with connection.cursor() as cursor:
-                if connection.introspection.table_names(cursor):
-                    sys.exit("--database-url must point to an empty database")
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         rng = random.Random(args.seed)
