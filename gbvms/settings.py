@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gbvms.cases",
     "gbvms.plans",
     "gbvms.referrals",
+    "gbvms.programme",
     "gbvms.indicators",
     "gbvms.api",
     "django_tasks",

@@ -36,6 +36,12 @@ PERMISSIONS: dict[str, Permission] = {
         P("reports.approve", _("Duyệt báo cáo của cấp dưới")),
         P("indicators.view", _("Xem chỉ tiêu và số liệu tổng hợp")),
         P("indicators.export", _("Xuất số liệu tổng hợp (DHIS2, XLSX)")),
+        P(
+            "programme.view",
+            _("Xem kết quả thực hiện chương trình (truyền thông, tập huấn, mô hình…)"),
+        ),
+        P("programme.record", _("Ghi nhận kết quả thực hiện của cơ quan mình")),
+        P("programme.manage", _("Quản lý kết quả thực hiện chương trình trong phạm vi")),
     ]
 }
 
@@ -68,13 +74,30 @@ ROLES: dict[str, Role] = {
             "programme_officer",
             _("Cán bộ chương trình"),
             _("Quản lý kế hoạch, hoạt động; xem số liệu tổng hợp, không xem danh tính."),
-            ["geo.view", "orgs.view", "plans.view", "plans.manage", "indicators.view"],
+            [
+                "geo.view",
+                "orgs.view",
+                "plans.view",
+                "plans.manage",
+                "indicators.view",
+                "programme.view",
+                "programme.record",
+                "programme.manage",
+            ],
         ),
         _role(
             "reporting_officer",
             _("Cán bộ báo cáo"),
             _("Lập, gửi và duyệt báo cáo định kỳ của đơn vị."),
-            ["geo.view", "plans.view", "reports.submit", "reports.approve", "indicators.view"],
+            [
+                "geo.view",
+                "plans.view",
+                "reports.submit",
+                "reports.approve",
+                "indicators.view",
+                "programme.view",
+                "programme.record",
+            ],
         ),
         _role(
             "case_worker",
