@@ -8,7 +8,17 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from gbvms.api import audit, care, cases, geo, indicators, indicators_dhis2, me, referrals
+from gbvms.api import (
+    audit,
+    care,
+    cases,
+    geo,
+    indicators,
+    indicators_dhis2,
+    me,
+    programme,
+    referrals,
+)
 from gbvms.api.auth import AUTH, SecondFactorRequired
 
 api = NinjaAPI(
@@ -28,6 +38,7 @@ api.add_router("", referrals.router)
 api.add_router("", referrals.public_router)
 api.add_router("", indicators.router)
 api.add_router("", indicators_dhis2.router)
+api.add_router("/programme", programme.router)
 
 
 @api.exception_handler(ValidationError)

@@ -29,6 +29,7 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
         "can_view_cases": can("cases.view"),
         "can_intake": can("cases.intake"),
         "can_view_plans": can("plans.view"),
+        "can_view_programme": can("programme.view"),
         "can_view_indicators": can("indicators.view") or can("cases.supervise"),
         "can_receive_referrals": can("referrals.receive"),
     }

@@ -1,0 +1,5 @@
+"""Programme URLs (delivery)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

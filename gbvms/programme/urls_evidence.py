@@ -1,0 +1,5 @@
+"""Programme URLs (evidence)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

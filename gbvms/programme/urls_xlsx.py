@@ -1,0 +1,5 @@
+"""Programme URLs (xlsx)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
