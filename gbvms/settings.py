@@ -270,6 +270,9 @@ UPLOAD_MAX_BYTES = env_int("GBVMS_UPLOAD_MAX_MB", 20) * 1024 * 1024
 UPLOAD_MAX_UNPACKED_BYTES = env_int("GBVMS_UPLOAD_MAX_UNPACKED_MB", 50) * 1024 * 1024
 UPLOAD_MAX_RATIO = env_int("GBVMS_UPLOAD_MAX_RATIO", 100)
 UPLOAD_MAX_MEMBERS = env_int("GBVMS_UPLOAD_MAX_MEMBERS", 1000)
+# evidence files of programme records: encrypted with the field keys, outside the web root
+FILES_DIR = Path(env_str("GBVMS_FILES_DIR", str(BASE_DIR / "var" / "files")))
+EVIDENCE_MAX_MB = env_int("GBVMS_EVIDENCE_MAX_MB", 10)
 TEXT_MAX_CHARS = env_int("GBVMS_TEXT_MAX_CHARS", 2_000_000)
 # A pasted text of TEXT_MAX_CHARS characters (3 bytes each at most in UTF-8) fits in a request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * TEXT_MAX_CHARS + 1024 * 1024
