@@ -22,3 +22,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 DEMO_ALLOWED = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+
+# evidence files of the tests go to a temporary directory, never the checkout
+import tempfile  # noqa: E402
+
+FILES_DIR = Path(tempfile.mkdtemp(prefix="gbvms-test-files-"))  # noqa: F405
