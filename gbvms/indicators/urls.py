@@ -1,6 +1,12 @@
 from django.urls import path
 
-from gbvms.indicators import views, views_export, views_external, views_targets
+from gbvms.indicators import (
+    views,
+    views_export,
+    views_external,
+    views_programme,
+    views_targets,
+)
 
 app_name = "indicators"
 urlpatterns = [
@@ -15,6 +21,8 @@ urlpatterns = [
     ),
     # external values
     path("external/", views_external.external_values, name="external"),
+    # what the programme delivered (counts of delivery records)
+    path("programme/", views_programme.programme_view, name="programme"),
     # export
     path("export.xlsx", views_export.export_xlsx, name="export_xlsx"),
     # the indicator pages last: "<code>/" would otherwise catch the fixed paths above

@@ -164,6 +164,8 @@ def _links(request: HttpRequest, chooser: Chooser) -> list[tuple[str, str]]:
         links.append((_("Mục tiêu theo năm"), f"{reverse('indicators:targets')}?{query}"))
     if scoping.has_permission(user, "indicators.view"):
         links.append((_("Số liệu điều tra, bên ngoài"), reverse("indicators:external")))
+        query = urlencode({"unit": place.code, "year": chooser.period.year})
+        links.append((_("Thực hiện chương trình"), f"{reverse('indicators:programme')}?{query}"))
     if scoping.has_permission(user, "indicators.export", place.path):
         url = f"{reverse('indicators:export_xlsx')}?{chooser.query}"
         links.append((_("Tải bảng số liệu (XLSX)"), url))

@@ -71,3 +71,14 @@ def status_badge(target) -> SafeString:
     return format_html(
         '<span class="status status-{}">{}</span>', target.status, target.status_label
     )
+
+
+@register.filter
+def vnd(number) -> str:
+    """A whole number with dots between thousands, as Vietnamese documents write amounts."""
+    if number is None or number == "":
+        return "—"
+    try:
+        return f"{int(number):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(number)
