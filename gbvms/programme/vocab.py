@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecordStatus(models.TextChoices):
-    PLANNED = "planned", _("Kế hoạch")
+    PLANNED = "planned", pgettext_lazy("record status", "Kế hoạch")
     DONE = "done", _("Đã thực hiện")
     CANCELLED = "cancelled", _("Đã hủy")
 
