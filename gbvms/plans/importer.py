@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from gbvms.plans import vntext
+from gbvms.plans.training_text import extract_training_requirements
 from gbvms.plans.vntext import find_dates, iso_or_md, squash, tidy
 
 # ------------------------------------------------------------------------------------ lines
@@ -945,4 +946,7 @@ def parse_plan(text: str) -> dict[str, Any]:
         "campaigns": campaigns,
     }
     result["warnings"] = _warnings(result, any(n.kind == "roman" for n in root.children))
+    requirements, doubts = extract_training_requirements(result["activities"])
+    result["training_requirements"] = requirements
+    result["warnings"].extend(doubts)
     return result

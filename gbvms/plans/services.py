@@ -39,6 +39,7 @@ from gbvms.plans.models import (
     Role,
     Target,
 )
+from gbvms.plans.services_training import save_imported
 
 # ------------------------------------------------------------------------------------ agencies
 
@@ -239,6 +240,7 @@ def import_confirm(
     plan.full_clean()
     plan.save()
     _save_children(plan, result, agencies)
+    save_imported(plan, result.get("training_requirements") or [])
     _sync_targets(plan, actor)
     plan_rebuild(plan)
     PlanImport.objects.filter(pk=plan_import.pk).update(plan=plan)

@@ -22,6 +22,7 @@ from gbvms.geo.models import Level
 from gbvms.geo.selectors import units_within_grant
 from gbvms.indicators.views_targets import plan_target_rows
 from gbvms.plans import ical, selectors, services, vntext
+from gbvms.plans.delivery import activity_record_counts, plan_delivery, record_new_urls
 from gbvms.plans.documents import UnreadableDocumentError, read_document
 from gbvms.plans.forms import (
     AgencyChoiceForm,
@@ -196,6 +197,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         valid &= all([f.is_valid() for f in agency_forms])
         if valid:
             reviewed = reviewed_result(header, formsets, result.get("campaigns", []))
+            reviewed["training_requirements"] = result.get("training_requirements", [])
             choices = _choices(agency_forms, index)
             try:
                 plan = services.import_confirm(
@@ -242,7 +244,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "phases", Prefetch("agencies", queryset=ActivityAgency.objects.select_related("agency"))
     )
     groups: dict[str, list[Any]] = {}
+    delivery = plan_delivery(request.user, plan)
     for a in activities:
+        a.delivery = delivery.get(a.pk)
         a.status = progress["activity_status"].get(a.pk, TaskStatus.NOT_STARTED)
         a.status_label = TaskStatus(a.status).label
         groups.setdefault(a.group or "", []).append(a)
@@ -259,6 +263,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "calendar": plan.calendar.filter(due_on__gte=today, withdrawn_at__isnull=True)[:20],
         "next_deadline": selectors.next_deadline(plan),
         "can_manage": selectors.can_manage(request.user, plan),
+        "training_requirements": plan.training_requirements.select_related(
+            "activity", "unit_scope"
+        ),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -289,7 +296,14 @@ def agency_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in [*TaskStatus.values, "overdue"] else ""
     page = paginate(request, selectors.agency_tasks(agency, status), per_page=50)
+    record_counts = activity_record_counts(
+        request.user, {t.activity_id for t in page if t.activity_id}
+    )
+    can_record = scoping.has_permission(request.user, "programme.record", agency.unit.path)
+    new_urls = record_new_urls() if can_record else {}
     for task in page:
+        task.record_count = record_counts.get(task.activity_id, 0)
+        task.new_urls = new_urls
         task.form = TaskForm(
             initial={"status": task.status, "note": task.note, "evidence_url": task.evidence_url},
             prefix=f"t{task.pk}",
@@ -320,6 +334,11 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã cập nhật nhiệm vụ."))
     task.form = form
     if request.htmx:
+        ids = {task.activity_id} if task.activity_id else set()
+        task.record_count = activity_record_counts(request.user, ids).get(task.activity_id, 0)
+        path = task.agency.unit.path
+        may = scoping.has_permission(request.user, "programme.record", path)
+        task.new_urls = record_new_urls() if may else {}
         return render(request, "plans/_task.html", {"task": task, "saved": form.is_valid()})
     return redirect("plans:agency_tasks", pk=task.agency_id)
 
