@@ -100,3 +100,49 @@ def record_new_urls() -> dict[str, str]:
         except NoReverseMatch:
             out[kind] = ""
     return out
+
+
+def review_requirements(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The importer's training requirements, with the group's label, for the review page."""
+    from gbvms.programme.vocab import TargetGroup
+
+    labels = dict(TargetGroup.choices)
+    return [
+        {**r, "label": labels.get(r.get("target_group"), "")}
+        for r in result.get("training_requirements") or []
+        if r.get("target_group") in labels
+    ]
+
+
+def agency_programme_calendar(user: Any, agency: Any, since: Any) -> dict[str, list[Any]]:
+    """The agency's campaigns (not yet over) and open recommendations' due dates, for users
+    who may see the agency's programme records."""
+    from gbvms.core import scoping
+    from gbvms.programme.models import Recommendation
+
+    if not scoping.has_permission(user, "programme.view", agency.unit.path):
+        return {"campaigns": [], "recommendations": []}
+    campaigns = list(
+        record_list(user=user, kind="campaign")
+        .filter(lead_agency=agency, end__gte=since)
+        .exclude(status="cancelled")
+        .order_by("start")[:20]
+    )
+    recommendations = list(
+        Recommendation.objects.filter(responsible_agency=agency)
+        .exclude(status="done")
+        .select_related("inspection")
+        .order_by("due_date")[:20]
+    )
+    for c in campaigns:
+        c.url = _detail_url("campaign_detail", c.pk)
+    for r in recommendations:
+        r.url = _detail_url("inspection_detail", r.inspection_id)
+    return {"campaigns": campaigns, "recommendations": recommendations}
+
+
+def _detail_url(name: str, pk: int) -> str:
+    try:
+        return reverse(f"programme:{name}", args=[pk])
+    except NoReverseMatch:
+        return ""

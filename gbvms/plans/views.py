@@ -22,7 +22,13 @@ from gbvms.geo.models import Level
 from gbvms.geo.selectors import units_within_grant
 from gbvms.indicators.views_targets import plan_target_rows
 from gbvms.plans import ical, selectors, services, vntext
-from gbvms.plans.delivery import activity_record_counts, plan_delivery, record_new_urls
+from gbvms.plans.delivery import (
+    activity_record_counts,
+    agency_programme_calendar,
+    plan_delivery,
+    record_new_urls,
+    review_requirements,
+)
 from gbvms.plans.documents import UnreadableDocumentError, read_document
 from gbvms.plans.forms import (
     AgencyChoiceForm,
@@ -120,6 +126,7 @@ def _review_context(
 
     result = plan_import.result
     return {
+        "training_requirements": review_requirements(result),
         "plan_import": plan_import,
         "header": header,
         "formsets": formsets,
@@ -317,6 +324,7 @@ def agency_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": [*TaskStatus.choices, ("overdue", _("Quá hạn"))],
         "calendar": selectors.agency_calendar(agency, since=today)[:30],
         "reminders": selectors.agency_reminders(agency)[:20],
+        "programme": agency_programme_calendar(request.user, agency, today),
     }
     return render(request, "plans/agency_tasks.html", context)
 

@@ -13,6 +13,7 @@ from gbvms.programme import services as programme
 from tests.conftest import make_user
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CAMPAIGN_KIND = "gbv_month"
 PROVINCE_PLAN = (FIXTURES / "seeds" / "province_plan_kon_tum.txt").read_text(encoding="utf-8")
 
 
@@ -68,3 +69,22 @@ def test_task_page_buttons_for_recorders_only(
     worker = as_user(personas["worker_a"]).get(url)
     assert worker.status_code == 200
     assert 'data-testid="record-training"' not in worker.content.decode()
+
+
+@pytest.mark.django_db
+def test_agency_calendar_lists_its_campaigns(personas, agencies, commune_a, as_user):
+    today = timezone.localdate()
+    programme.campaign_save(
+        actor=personas["officer"], kind=CAMPAIGN_KIND, year=today.year, title="Tháng hành động",
+        unit=commune_a, lead_agency=agencies["a"], start=today,
+        end=today + datetime.timedelta(days=30),
+    )  # fmt: skip
+    url = reverse("plans:agency_tasks", args=[agencies["a"].pk])
+    rec = make_user("rec_a", (agencies["a"], "reporting_officer", commune_a))
+    body = as_user(rec).get(url).content.decode()
+    assert 'data-testid="agency-campaign"' in body
+    assert "Tháng hành động" in body
+    assert (
+        'data-testid="agency-campaign"'
+        not in as_user(personas["worker_a"]).get(url).content.decode()
+    )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from gbvms.indicators.models import DirtyKey
 from gbvms.plans import services
@@ -129,3 +130,37 @@ class TestSaved:
         for name in ("worker_a", "statistician"):
             with pytest.raises((PermissionDenied, Http404)):
                 training_requirement_save(actor=personas[name], plan=plan, target_group="other")
+
+
+@pytest.mark.django_db
+class TestPages:
+    def test_review_lists_the_requirements(self, officer, province, as_user):
+        started = services.import_start(actor=officer, name="kh.txt", text=PROVINCE_PLAN,
+                                        unit=province)  # fmt: skip
+        body = as_user(officer).get(reverse("plans:review", args=[started.pk])).content.decode()
+        assert body.count('data-testid="review-training-requirement"') == 5
+
+    def test_form_adds_and_refuses_duplicates(self, plan, officer, personas, as_user):
+        url = reverse("plans:training_requirement_new", args=[plan.pk])
+        client = as_user(officer)
+        ok = client.post(url, {"target_group": "other", "per_year": "2", "level": "commune"})
+        assert ok.status_code == 302
+        assert TrainingRequirement.objects.filter(plan=plan, target_group="other").exists()
+        dup = client.post(url, {"target_group": "providers", "per_year": "1", "level": "commune"})
+        assert dup.status_code == 400
+        assert "đã có yêu cầu tập huấn" in dup.content.decode()
+        bad = client.post(url, {"target_group": "other", "per_year": "20", "level": "commune"})
+        assert bad.status_code == 400
+        assert as_user(personas["worker_a"]).get(url).status_code in (403, 404)
+
+    def test_form_edits_and_deletes(self, plan, officer, as_user):
+        req = TrainingRequirement.objects.get(plan=plan, target_group="providers")
+        client = as_user(officer)
+        edit = reverse("plans:training_requirement_edit", args=[plan.pk, req.pk])
+        response = client.post(edit, {"target_group": "providers", "per_year": "3",
+                                      "level": "commune"})  # fmt: skip
+        assert response.status_code == 302
+        assert TrainingRequirement.objects.get(pk=req.pk).per_year == 3
+        delete = reverse("plans:training_requirement_delete", args=[plan.pk, req.pk])
+        assert client.post(delete).status_code == 302
+        assert not TrainingRequirement.objects.filter(pk=req.pk).exists()
