@@ -220,3 +220,40 @@ def test_budget_line_expenditures_and_totals(clients, recorders, agencies, commu
     assert totals[0]["allocated"] == 1000
     assert totals[0]["spent"] == 1500
     assert "Ngân sách địa phương cấp xã" in listing.content.decode()
+
+
+def test_case_link_shown_only_to_who_may_see_the_case(clients, recorders, personas, agencies,
+                                                      commune_a, as_user):  # fmt: skip
+    from gbvms.cases import services as case_services
+    from gbvms.orgs.models import Membership
+
+    case = case_services.case_open(
+        actor=personas["worker_a"], survivor=case_services.SurvivorData(full_name="Vũ Thị Hạnh"),
+        channel="police", commune=commune_a, detected_at=datetime.datetime.now(datetime.UTC),
+    ).case  # fmt: skip
+    fields = {"title": "Xác minh", "kind": "case_verification", "unit": commune_a.pk,
+              "lead_agency": agencies["a"].pk, "start": "2026-04-01", "end": "2026-04-01",
+              "status": "done", "case": case.code}  # fmt: skip
+    response = clients["rec_a"].post(reverse("programme:inspection_new"), fields)
+    assert "Không tìm thấy vụ việc" in response.context["form"].errors["case"][0]
+    both = personas["worker_a"]  # the case's worker, also a reporting officer of the agency
+    Membership.objects.create(user=both, agency=agencies["a"], role="reporting_officer",
+                              scope_unit=commune_a)  # fmt: skip
+    response = as_user(both).post(reverse("programme:inspection_new"), fields)
+    assert response.status_code == 302
+    inspection = Inspection.objects.get()
+    assert inspection.case == case
+    detail = reverse("programme:inspection_detail", args=[inspection.pk])
+    seen = as_user(both).get(detail).content.decode()
+    assert "Có liên kết vụ việc" in seen
+    assert case.code in seen
+    hidden = clients["rec_a"].get(detail).content.decode()
+    assert "Có liên kết vụ việc" not in hidden
+    assert case.code not in hidden
+    # editing without case rights keeps the link
+    edit = reverse("programme:inspection_edit", args=[inspection.pk])
+    assert case.code not in clients["rec_a"].get(edit).content.decode()
+    response = clients["rec_a"].post(edit, {**fields, "case": "", "title": "Xác minh lại"})
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.case == case
