@@ -17,6 +17,7 @@ from gbvms.api import (
     indicators_dhis2,
     me,
     programme,
+    programme_delivery,
     referrals,
 )
 from gbvms.api.auth import AUTH, SecondFactorRequired
@@ -39,6 +40,7 @@ api.add_router("", referrals.public_router)
 api.add_router("", indicators.router)
 api.add_router("", indicators_dhis2.router)
 api.add_router("/programme", programme.router)
+api.add_router("/programme", programme_delivery.router)
 
 
 @api.exception_handler(ValidationError)

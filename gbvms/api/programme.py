@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import create_model
 
-from gbvms.api import programme_delivery
 from gbvms.api.cases import Error
 from gbvms.api.referrals import Created, Problem
 from gbvms.api.schema import PageQuery, StrictSchema
@@ -40,7 +39,6 @@ from gbvms.programme import selectors, services, vocab
 from gbvms.programme.models import Campaign
 
 router = Router(tags=["programme"])
-router.add_router("", programme_delivery.router)
 
 MAX_COUNT = 10_000_000  # people, items
 MAX_AMOUNT = 10**15  # VND

@@ -1,6 +1,13 @@
 """What the worker does with the outbox (REPORTING §G.3): claim dirty cases, rebuild their facts
 (marking the (commune, year) keys touched before and after), recompute those keys and their
-ancestors, then drop the rows it handled — unless they were marked again meanwhile."""
+ancestors, then drop the rows it handled — unless they were marked again meanwhile.
+
+Keys of source "programme" (written by the programme services and the plans' training
+requirements: the record's unit, a commune or a province, and a year) are recomputed from the
+delivery records by ``gbvms.indicators.programme``: the key's province (its communes and
+itself) and the nation, for the year and its half-years. Those cells are stored shown
+(``hidden=False``): they count activities, models, budget and facilities, not persons, so the
+small-cell suppression of the response indicators does not apply to them."""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gbvms.indicators import compute
+from gbvms.indicators import compute, programme
 from gbvms.indicators.facts import facts_refresh
 from gbvms.indicators.models import DirtyCase, DirtyKey, EngineState, IndicatorVersion
 
@@ -85,6 +92,16 @@ def process_keys(limit: int) -> int:
     return len(rows)
 
 
+def process_programme_keys(limit: int) -> int:
+    rows = _claim(DirtyKey, limit, source="programme")
+    if not rows:
+        return 0
+    programme.recompute({(r.unit_path, r.year) for r in rows})
+    with transaction.atomic():
+        _drop(DirtyKey, rows)
+    return len(rows)
+
+
 def process_pending(max_seconds: float = 300) -> dict[str, int]:
     """Work the outbox down (bounded in time; the next task run goes on)."""
     started = time.monotonic()
@@ -94,7 +111,7 @@ def process_pending(max_seconds: float = 300) -> dict[str, int]:
     try:
         while time.monotonic() - started < max_seconds:
             cases = process_cases(batch)
-            keys = process_keys(batch)
+            keys = process_keys(batch) + process_programme_keys(batch)
             done["cases"] += cases
             done["keys"] += keys
             if not cases and not keys:

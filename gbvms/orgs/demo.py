@@ -45,6 +45,13 @@ USERS = [
     ("statistician", "Cán bộ thống kê (demo)", "noivu", "statistician", PROVINCE),
     ("hotline", "Tư vấn viên đường dây nóng (demo)", "phunu", "hotline_operator", PROVINCE),
     ("provider", "Nhân viên TT CTXH (demo)", "ctxh", "provider_staff", PROVINCE),
+    (
+        "recorder",
+        "Cán bộ văn hóa - xã hội phường Kon Tum (demo)",
+        "xa_a",
+        "reporting_officer",
+        COMMUNE_A,
+    ),
 ]
 
 

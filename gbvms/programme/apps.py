@@ -7,8 +7,9 @@ class ProgrammeConfig(AppConfig):
     verbose_name = "Thực hiện chương trình"
 
     def ready(self) -> None:
-        from gbvms.core import scoping
+        from gbvms.core import demo, scoping
         from gbvms.programme import models
+        from gbvms.programme.demo import demo_lines
         from gbvms.programme.selectors import (
             evidence_need_to_know,
             recommendation_need_to_know,
@@ -50,3 +51,4 @@ class ProgrammeConfig(AppConfig):
         scoping.register(
             models.Evidence, need_to_know=evidence_need_to_know, permissions={"programme.record"}
         )
+        demo.register("programme", demo_lines)

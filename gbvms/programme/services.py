@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,13 +85,24 @@ def check_dates(start: datetime.date, end: datetime.date) -> None:
         raise invalid("end", _("Ngày kết thúc trước ngày bắt đầu."), "end_before_start")
 
 
-def check_activity(user: Any, activity: Any) -> None:
-    """A plan activity the user can see (its plan is visible with ``plans.view``)."""
+def check_activity(user: Any, activity: Any, unit: AdminUnit | None = None) -> None:
+    """A plan activity the user can see (its plan is visible with ``plans.view``), or one of a
+    plan issued for the record's unit or a unit above it (a commune carries out the province's
+    plan) or a national plan."""
     if activity is None:
         return
     from gbvms.plans.models import Plan
 
-    if not scoping.scoped(user, "plans.view", Plan).filter(pk=activity.plan_id).exists():
+    plan = Plan.objects.filter(pk=activity.plan_id).select_related("unit").first()
+    above = (
+        plan is not None
+        and unit is not None
+        and (plan.unit is None or unit.path.startswith(plan.unit.path))
+    )
+    if (
+        not above
+        and not scoping.scoped(user, "plans.view", Plan).filter(pk=activity.plan_id).exists()
+    ):
         raise invalid(
             "plan_activity", _("Không tìm thấy hoạt động của kế hoạch."), "activity_unknown"
         )
@@ -158,7 +170,7 @@ def common(
     check_actor(actor, lead_agency, unit)
     check_place(lead_agency, unit)
     check_dates(start, end)
-    check_activity(actor, plan_activity)
+    check_activity(actor, plan_activity, unit)
     check_codes("status", [status], "record_status")
     record.title, record.unit, record.lead_agency = title.strip(), unit, lead_agency
     record.start, record.end, record.plan_activity = start, end, plan_activity
@@ -330,6 +342,16 @@ def event_save(*, actor: Any, event: Event | None = None, kind: str, title: str,
     return record
 
 
+def _decimal(value: Any) -> Decimal | None:
+    """A float from JSON or a form (5.8) as the decimal it was written as."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise invalid("post_score", _("Không phải là số."), "not_a_number") from None
+
+
 def _participations(target_groups: list[str], participants: Iterable[dict[str, Any]]
                     ) -> dict[tuple[str, str], int]:  # fmt: skip
     counts: dict[tuple[str, str], int] = {}
@@ -411,7 +433,8 @@ def training_save(*, actor: Any, event: Event | None = None, title: str, topic: 
     detail.topic, detail.target_groups, detail.level = topic, groups, level
     detail.days, detail.hours = days, hours
     detail.trainers_count, detail.trainer_source = trainers_count, trainer_source
-    detail.pre_score, detail.post_score = pre_score, post_score
+    detail.pre_score, detail.post_score = _decimal(pre_score), _decimal(post_score)
+    detail.days, detail.hours = _decimal(days), _decimal(hours)
     detail.full_clean()
     detail.save()
     record.participations.all().delete()

@@ -105,7 +105,13 @@ def _named(errors: list[dict[str, Any]], location: tuple[str, ...], *kinds: str)
 
 
 @pytest.fixture
-def root(personas, as_user):
+def root(personas, agencies, as_user):
+    # the national administrator, also a national programme officer so that the programme
+    # lists (programme.view) answer too
+    from gbvms.orgs.models import Membership
+
+    Membership.objects.create(user=personas["national_admin"], agency=agencies["province"],
+                              role="programme_officer", scope_unit=None)  # fmt: skip
     return as_user(personas["national_admin"])
 
 

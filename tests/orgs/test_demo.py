@@ -34,6 +34,7 @@ def test_demo_loads_idempotently_with_every_role(settings, capsys):
         "statistician": ("statistician", "51"),
         "hotline": ("hotline_operator", "51"),
         "provider": ("provider_staff", "51"),
+        "recorder": ("reporting_officer", "23293"),
     }
     got = {
         m.user.username: (m.role, m.scope_unit.code)
