@@ -99,6 +99,18 @@ def _close(world: dict[str, Any]) -> dict[str, Any]:
 
 
 PAGE = "/cases/{case}/"
+PROGRAMME = frozenset({"officer"})
+PROGRAMME_RECORDS = [
+    ("campaigns", "campaign"),
+    ("events", "event"),
+    ("trainings", "training"),
+    ("models", "pmodel"),
+    ("inspections", "inspection"),
+    ("budget", "budget"),
+]
+PROGRAMME_API = [("campaigns", "campaign"), ("events", "event"), ("trainings", "training"),
+                 ("models", "pmodel"), ("inspections", "inspection"),
+                 ("budget-lines", "budget")]  # fmt: skip
 ROUTES: list[Route] = [
     # ---- the case page and its actions (need-to-know: assigned worker, supervisor)
     R("get", PAGE, CASE_TEAM, ok=200),
@@ -337,10 +349,99 @@ ROUTES: list[Route] = [
     # statisticians)
     R("get", "/indicators/external/", {"officer", "statistician"}, ok=200, no=403),
     R("post", "/indicators/external/", {"officer", "statistician"}, data={}, ok=200, no=403),
-]
+    # ---- programme delivery records (programme.view / record / manage: the officer here;
+    # everyone else has none of them)
+    *[R("get", f"/programme/{kind}/", PROGRAMME, ok=200, no=403)
+      for kind in ("campaigns", "events", "trainings", "models", "inspections", "budget")],
+    R("get", "/programme/", PROGRAMME, ok=200, no=403),
+    *[R("get", f"/programme/{kind}/new", PROGRAMME, ok=200, no=403)
+      for kind in ("campaigns", "events", "trainings", "models", "inspections", "budget")],
+    *[R("post", f"/programme/{kind}/new", PROGRAMME, data={}, ok=200, no=403)
+      for kind in ("campaigns", "events", "trainings", "models", "inspections", "budget")],
+    *[R("get", f"/programme/{kind}/{{{key}}}/", PROGRAMME, ok=200)
+      for kind, key in PROGRAMME_RECORDS],
+    *[R("get", f"/programme/{kind}/{{{key}}}/edit", PROGRAMME, ok=200, no=403)
+      for kind, key in PROGRAMME_RECORDS],
+    R("post", "/programme/training/{training}/cancel", PROGRAMME),
+    R("post", "/programme/models/{pmodel}/evaluate", PROGRAMME, data={}, ok=200),
+    R("post", "/programme/inspections/{inspection}/findings", PROGRAMME, data={}, ok=200),
+    R("post", "/programme/inspections/{inspection}/recommendations", PROGRAMME, data={}, ok=200),
+    R("get", "/programme/recommendations/{recommendation}/", PROGRAMME, ok=200),
+    R("post", "/programme/budget/{budget}/expenditures", PROGRAMME, data={}, ok=200),
+    # no file: the form again with its error
+    R("post", "/programme/evidence/training/{training}/upload", PROGRAMME, data={}, ok=400),
+    R("get", "/programme/evidence/999999/", set()),  # no such file: 404 for everyone
+    R("post", "/programme/evidence/999999/delete", set()),
+    R("get", "/programme/xlsx/training/template", PROGRAMME, ok=200, no=403),
+    R("get", "/programme/xlsx/training/import", PROGRAMME, ok=200, no=403),
+    R("get", "/programme/xlsx/training/export?year=2026", PROGRAMME, ok=200, no=403),
+    R("get", "/indicators/programme/", {"officer", "statistician"}, ok=200, no=403),
+    R("get", "/plans/{plan}/training-requirements/new/", {"officer"}, ok=200),
+    R("get", "/plans/{plan}/training-requirements/{requirement}/edit/", {"officer"}, ok=200),
+    R("post", "/plans/{plan}/training-requirements/{requirement}/delete/", {"officer"}),
+    # ---- programme API (an empty create body is a 422 for everyone: the schema is checked first)
+    R("get", "/api/v1/programme/vocabularies", SIGNED_IN, ok=200),
+    *[R("get", f"/api/v1/programme/{kind}", PROGRAMME, ok=200, no=403)
+      for kind in ("campaigns", "events", "trainings", "models", "inspections", "budget-lines")],
+    *[R("post", f"/api/v1/programme/{kind}", SIGNED_IN, json=True, ok=422)
+      for kind in ("campaigns", "events", "trainings", "models", "inspections", "budget-lines")],
+    *[R("get", f"/api/v1/programme/{kind}/{{{key}}}", PROGRAMME, ok=200, no=403)
+      for kind, key in PROGRAMME_API],
+    *[R("patch", f"/api/v1/programme/{kind}/{{{key}}}", PROGRAMME, json=True, ok=200, no=403)
+      for kind, key in PROGRAMME_API],
+    *[R("post", f"/api/v1/programme/{kind}/{{{key}}}/cancel", PROGRAMME, json=True, ok=200,
+        no=403)
+      for kind, key in PROGRAMME_API],
+    R("post", "/api/v1/programme/models/{pmodel}/evaluations", SIGNED_IN, json=True, ok=422),
+    R("post", "/api/v1/programme/inspections/{inspection}/findings", SIGNED_IN, json=True,
+      ok=422),
+    R("post", "/api/v1/programme/inspections/{inspection}/recommendations", SIGNED_IN,
+      json=True, ok=422),
+    R("patch", "/api/v1/programme/recommendations/{recommendation}", SIGNED_IN, json=True,
+      ok=422),
+    R("post", "/api/v1/programme/budget-lines/{budget}/expenditures", SIGNED_IN, json=True,
+      ok=422),
+]  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------ world
+
+
+def _delivery(officer: Any, agency: Any, province: Any, plan: Any) -> dict[str, int]:
+    """One record of each programme kind, recorded by the province programme officer."""
+    from gbvms.programme import services as programme
+    from gbvms.programme import services_budget, services_inspections, services_models
+    from gbvms.programme.models import TrainingRequirement
+
+    day = datetime.date(2026, 5, 4)
+    common = {"actor": officer, "unit": province, "lead_agency": agency}
+    campaign = programme.campaign_save(
+        **common,
+        kind="gbv_month",
+        year=2026,
+        title="Tháng",
+        start=day,
+        end=day + datetime.timedelta(days=30),
+    )
+    event = programme.event_save(**common, kind="talk", title="Tọa đàm", start=day)
+    training = programme.training_save(
+        **common, title="Tập huấn", topic="tot", start=day, target_groups=["providers"],
+        participants=[{"group": "providers", "sex": "female", "count": 3}])  # fmt: skip
+    pmodel = services_models.model_save(**common, kind="male_pioneers", title="CLB",
+                                        established_on=day)  # fmt: skip
+    inspection = services_inspections.inspection_save(**common, kind="periodic", title="Kiểm tra",
+                                                      start=day, end=day)  # fmt: skip
+    recommendation = services_inspections.recommendation_add(
+        actor=officer, inspection=inspection, text="Khắc phục", responsible_agency=agency,
+        due_date=day + datetime.timedelta(days=20))  # fmt: skip
+    budget = services_budget.budget_line_save(
+        **common, title="Kinh phí", fiscal_year=2026, funding_source="province", amount_allocated=10
+    )
+    requirement = TrainingRequirement.objects.create(plan=plan, target_group="providers")
+    return {"campaign": campaign.pk, "event": event.pk, "training": training.pk,
+            "pmodel": pmodel.pk, "inspection": inspection.pk,
+            "recommendation": recommendation.pk, "budget": budget.pk,
+            "requirement": requirement.pk}  # fmt: skip
 
 
 @pytest.fixture
@@ -401,8 +502,10 @@ def world(personas, agencies, province, commune_a, commune_b):
     started = plan_services.import_start(
         actor=users["officer"], name="kh.txt", text="KẾ HOẠCH\nTập huấn", unit=province
     )
+    delivery = _delivery(users["officer"], agencies["province"], province, plan)
     case.refresh_from_db()
     ids = {
+        **delivery,
         "case": case.code,
         "version": case.version,
         "consent": consent.pk,
@@ -455,6 +558,8 @@ def _call(client: Client, route: Route, ids: dict[str, Any]) -> Any:
     data = {k: (v.format(**ids) if isinstance(v, str) else v) for k, v in data.items()}
     if route.method == "get":
         return client.get(url)
+    if route.method == "patch":
+        return client.patch(url, data, content_type="application/json")
     # an edit carries the case version it was read at (the page's hidden field, or If-Match)
     if route.json or route.api:
         return client.post(
@@ -538,6 +643,14 @@ SAMPLE_IDS = {
             "help",
             "plan",
             "shelter",
+            "campaign",
+            "event",
+            "training",
+            "pmodel",
+            "inspection",
+            "recommendation",
+            "budget",
+            "requirement",
             "agency_a",
             "agency_b",
             "user_b",

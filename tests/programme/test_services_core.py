@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_training_by_commune_recorder_sums_participants_and_marks_keys(recorders, training_of,
                                                                         commune_a):  # fmt: skip
     event = training_of(recorders["rec_a"])
-    assert event.kind == "training" and event.code.startswith("TH-2026-")
+    assert event.kind == "training"
+    assert event.code.startswith("TH-2026-")
     assert (event.participants_total, event.participants_female, event.participants_male) == (
         20, 17, 3)  # fmt: skip
     assert event.training.level == "commune"
@@ -74,10 +75,11 @@ def test_event_participants_by_sex_must_add_up(recorders, agencies, commune_a):
         services.event_save(**common, participants_total=50, participants_female=30,
                             participants_male=10)  # fmt: skip
     assert err.value.error_dict["participants_total"][0].code == "participants_mismatch"
+    leaflets = [{"kind": "leaflet", "quantity": 200}]
     event = services.event_save(**common, participants_total=40, participants_female=30,
-                                participants_male=10, media_outputs=[{"kind": "leaflet",
-                                                                      "quantity": 200}])  # fmt: skip
-    assert event.participants_total == 40 and event.end == event.start
+                                participants_male=10, media_outputs=leaflets)  # fmt: skip
+    assert event.participants_total == 40
+    assert event.end == event.start
 
 
 def test_event_inside_its_campaign(recorders, agencies, province, commune_a):
@@ -105,4 +107,5 @@ def test_reads_are_scoped_and_cancel_keeps_the_record(recorders, training_of):
         services.record_cancel(actor=recorders["rec_b"], record=event)
     services.record_cancel(actor=recorders["rec_a"], record=event, reason="trùng")
     event.refresh_from_db()
-    assert event.status == "cancelled" and event.history.count() >= 1
+    assert event.status == "cancelled"
+    assert event.history.count() >= 1
