@@ -1,6 +1,8 @@
-"""The indicator catalogue (REPORTING §A.3), version 1, as data: gbvms/indicators/data/
-catalogue_v1.json. A migration loads it; a definition or parameter change is a new version
-(a new file and migration, then ``rebuild_indicators``), never an edit of this one."""
+"""The indicator catalogue as data: the response indicators (REPORTING §A.3) in
+gbvms/indicators/data/catalogue_v1.json and the programme indicators (§A.4, source
+"programme") in catalogue_programme.json. Migrations load them; a definition or parameter
+change is a new version (a new file and migration, then ``rebuild_indicators``), never an edit
+of these."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
+FILES = ("catalogue_v1.json", "catalogue_programme.json")
 
 
 @cache
 def definitions() -> dict[str, dict[str, Any]]:
-    rows = json.loads((DATA / "catalogue_v1.json").read_text(encoding="utf-8"))
+    rows = []
+    for name in FILES:
+        rows += json.loads((DATA / name).read_text(encoding="utf-8"))
     return {row["code"]: row for row in rows}
 
 

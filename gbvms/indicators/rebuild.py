@@ -1,5 +1,6 @@
-"""The full rebuild into new versions, switched atomically, and the audit of a random sample of
-cells against the raw case rows."""
+"""The full rebuild into new versions, switched atomically (the programme indicators too,
+from the delivery records: ``gbvms.indicators.programme.rebuild``), and the audit of a random
+sample of cells against the raw case rows."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from gbvms.cases.models import Case
-from gbvms.indicators import compute, outbox
+from gbvms.indicators import compute, outbox, programme
 from gbvms.indicators.facts import facts_refresh
 from gbvms.indicators.models import DirtyCase, DirtyKey, Fact, IndicatorValue, IndicatorVersion
 from gbvms.indicators.worker import current_versions
@@ -99,6 +100,9 @@ def rebuild(*, codes: list[str] | None = None, from_year: int | None = None,
     for index, year in enumerate(years, 1):
         compute.rebuild_values(versions, [year])
         progress(index, len(years), f"values {year}")
+    # the programme indicators (P01–P09) from the delivery records, switched with the others
+    versions += programme.rebuild(codes=codes, from_year=from_year, params=params)
+    progress(len(years), len(years), "programme values")
     switch(versions)
     # a case changed while the rebuild ran is computed again into the new versions
     changed = Case.objects.unscoped().filter(updated_at__gte=started).values_list("pk", flat=True)
