@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gbvms.core.fields import EncryptedTextField
+from gbvms.core.fields import EncryptedJSONField, EncryptedTextField
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency
 from gbvms.programme import vocab
@@ -294,13 +294,19 @@ class ModelEvaluation(models.Model):
 
 
 class Inspection(Record):
+    """An inspection. A case verification links a case, so its free text is encrypted at rest
+    like every free-text field about a case (title, note, decision, entities, topics, and its
+    findings and recommendations)."""
+
+    title = EncryptedTextField(_("tên"), max_length=300)
+    note = EncryptedTextField(_("ghi chú"), blank=True, max_length=2000)
     kind = models.CharField(_("hình thức"), max_length=20, choices=vocab.InspectionKind.choices)
-    decision = models.CharField(_("quyết định thành lập đoàn"), max_length=300, blank=True)
+    decision = EncryptedTextField(_("quyết định thành lập đoàn"), max_length=300, blank=True)
     member_agencies = models.ManyToManyField(
         Agency, verbose_name=_("cơ quan thành viên"), blank=True, related_name="+"
     )
-    inspected_entities = models.JSONField(_("đối tượng được kiểm tra"), default=list, blank=True)
-    topics = models.CharField(_("nội dung kiểm tra"), max_length=500, blank=True)
+    inspected_entities = EncryptedJSONField(_("đối tượng được kiểm tra"), default=list, blank=True)
+    topics = EncryptedTextField(_("nội dung kiểm tra"), max_length=500, blank=True)
     # a case verification refers to the case only through this link; it is shown only to
     # users who may see the case (``cases.selectors.case_get_for_user``)
     case = models.ForeignKey(
@@ -315,14 +321,14 @@ class Inspection(Record):
 
 class Finding(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
-    text = models.TextField(_("nội dung"), max_length=2000)
+    text = EncryptedTextField(_("nội dung"), max_length=2000)
     severity = models.CharField(
         _("mức độ"), max_length=8, choices=vocab.Severity.choices, default="medium"
     )
     violation_type = models.CharField(
         _("loại vi phạm"), max_length=6, choices=vocab.ViolationType.choices, blank=True
     )
-    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    legal_basis = EncryptedTextField(_("căn cứ pháp lý"), max_length=300, blank=True)
     handled_count = models.PositiveIntegerField(_("số vụ đã xử lý"), default=0)
     history = HistoricalRecords()
 
@@ -337,7 +343,7 @@ class Recommendation(models.Model):
     finding = models.ForeignKey(
         Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
     )
-    text = models.TextField(_("kiến nghị"), max_length=2000)
+    text = EncryptedTextField(_("kiến nghị"), max_length=2000)
     responsible_agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT, related_name="+"
     )
@@ -346,7 +352,7 @@ class Recommendation(models.Model):
         _("tình trạng"), max_length=12, choices=vocab.RecommendationStatus.choices, default="open"
     )
     closed_on = models.DateField(_("ngày khắc phục xong"), null=True, blank=True)
-    follow_up = models.TextField(_("kết quả theo dõi"), blank=True, max_length=2000)
+    follow_up = EncryptedTextField(_("kết quả theo dõi"), blank=True, max_length=2000)
     history = HistoricalRecords()
 
     class Meta:

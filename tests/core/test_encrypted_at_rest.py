@@ -58,6 +58,11 @@ EXTRA = {"cases.notification"}
 # Text fields of case-bearing models that hold a code, a hash or a path, never human text.
 # (Fields with ``choices`` are codes by construction and are skipped without being listed.)
 CODE_FIELDS = {
+    "programme.inspection.code": "record code (generated, no personal data)",
+    "programme.historicalinspection.code": "record code (generated, no personal data)",
+    "programme.historicalinspection.history_change_reason": "simple-history field, never set",
+    "programme.historicalfinding.history_change_reason": "simple-history field, never set",
+    "programme.historicalrecommendation.history_change_reason": "simple-history field, never set",
     "cases.case.code": "case code (opaque, shown in URLs and notifications)",
     "cases.case.closure_reason": "closure reason code (services_care.CLOSURE_REASONS)",
     "cases.survivor.name_index": "HMAC blind index",
@@ -257,6 +262,15 @@ class TestModelWalk:
             if isinstance(f, EncryptedTextField) and f.max_length
         }
         assert limits == {
+            "programme.inspection.title": 300, "programme.historicalinspection.title": 300,
+            "programme.inspection.note": 2000, "programme.historicalinspection.note": 2000,
+            "programme.inspection.decision": 300, "programme.historicalinspection.decision": 300,
+            "programme.inspection.topics": 500, "programme.historicalinspection.topics": 500,
+            "programme.finding.text": 2000, "programme.historicalfinding.text": 2000,
+            "programme.finding.legal_basis": 300, "programme.historicalfinding.legal_basis": 300,
+            "programme.recommendation.text": 2000, "programme.historicalrecommendation.text": 2000,
+            "programme.recommendation.follow_up": 2000,
+            "programme.historicalrecommendation.follow_up": 2000,
             "cases.casetransfer.reason": 500, "cases.casetransfer.decline_reason": 500,
             "cases.consent.exception_reason": 500, "cases.intervention.outcome": 500,
             "cases.perpetrator.occupation": 60, "cases.protectivemeasure.outcome": 500,
@@ -278,6 +292,10 @@ class TestModelWalk:
             ServiceProvider: provider,
             MeasureType: MeasureType.objects.first(),
         }
+        from gbvms.plans.models import Activity, Plan
+
+        plan = Plan.objects.create(title="Kế hoạch", created_by=personas["worker_a"])
+        pool[Activity] = Activity.objects.create(plan=plan, title="Hoạt động")
         planter = Planter(pool)
         for model in case_bearing_models():
             planter.build(model)

@@ -326,7 +326,7 @@ class TestQueryCounts:
         target("R02", "/51/", YEAR, ">", "90", personas["statistician"])
         many = _count_queries(client, "/indicators/")
         assert many == few
-        with django_assert_max_num_queries(26):  # 12 of them are the session, user, nav
+        with django_assert_max_num_queries(27):  # 13 of them are the session, user, nav
             client.get("/indicators/")
 
     def test_indicator_page_queries_do_not_grow_with_child_units(self, national, as_user):
