@@ -172,12 +172,25 @@ class Cell:
     span: int = 1
 
 
+@dataclass(frozen=True)
+class ListCheck:
+    """A drop-down on ``cells`` (e.g. ``C2:C2001``) offering the values of ``source`` (a range
+    such as ``'Danh mục'!$A$2:$A$9``). ``warn`` lets another value in after a warning;
+    otherwise it is refused with ``message``."""
+
+    cells: str
+    source: str
+    message: str = ""
+    warn: bool = False
+
+
 @dataclass
 class Sheet:
     """One sheet: ``rows`` of plain values or :class:`Cell` (None leaves a cell empty),
     ``widths`` of the columns from A, ``heights`` of rows by number (1-based; Excel does not
     fit a merged row's height to its text), ``freeze_rows`` kept in view when scrolling,
-    ``repeat_row`` printed on every page (0 for none)."""
+    ``repeat_row`` printed on every page (0 for none), ``checks`` drop-down lists
+    (:class:`ListCheck`)."""
 
     title: str
     rows: Sequence[Sequence[Any]]
@@ -187,6 +200,7 @@ class Sheet:
     hidden: bool = False
     landscape: bool = False
     repeat_row: int = 0
+    checks: Sequence[ListCheck] = ()
 
 
 _TITLE_BAD = re.compile(r"[\\/?*\[\]:\x00-\x1f]")
@@ -271,6 +285,23 @@ def _fill_sheet(worksheet: Any, sheet: Sheet, font: str, size: float) -> None:
     worksheet.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.repeat_row:
         worksheet.print_title_rows = f"{sheet.repeat_row}:{sheet.repeat_row}"
+    for check in sheet.checks:
+        _add_check(worksheet, check)
+
+
+def _add_check(worksheet: Any, check: ListCheck) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    validation = DataValidation(
+        type="list",
+        formula1=check.source,
+        allow_blank=True,
+        errorStyle="warning" if check.warn else "stop",
+        showErrorMessage=True,
+        error=check.message or None,
+    )
+    validation.add(check.cells)
+    worksheet.add_data_validation(validation)
 
 
 def xlsx_layout_bytes(

@@ -19,8 +19,11 @@ class ProgrammeConfig(AppConfig):
         record_permissions = {"programme.view", "programme.record", "programme.manage"}
         # a record: programme.view / programme.manage over its unit's subtree; the members of
         # its lead agency who hold programme.record (recording for the subtree needs manage)
-        for model in (models.Campaign, models.Event, models.ProgrammeModel, models.Inspection,
-                      models.BudgetLine):  # fmt: skip
+        # a record's history rows (read on its page, after the record itself) by the same rule;
+        # an inspection's history keeps its link to a case
+        records = (models.Campaign, models.Event, models.ProgrammeModel, models.Inspection,
+                   models.BudgetLine)  # fmt: skip
+        for model in records + tuple(m.history.model for m in records):
             scoping.register(
                 model,
                 unit_path="unit__path",

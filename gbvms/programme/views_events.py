@@ -136,7 +136,7 @@ def _list(request: HttpRequest, kind: str) -> HttpResponse:
         qs = qs.annotate(
             events_count=Count("events", filter=live),
             participants=Sum("events__participants_total", filter=live),
-        )
+        ).order_by(*qs.model._meta.ordering)  # a grouped query drops Meta.ordering
     context = {
         "kind": kind,
         "filter": form,

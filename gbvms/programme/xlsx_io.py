@@ -13,7 +13,6 @@ trainings and budget lines.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +42,8 @@ from gbvms.programme.xlsx_columns import (
 )
 
 KINDS = ("event", "training", "budget")
+HEAD = tabular.Style(bold=True, wrap=True)
+DATE = tabular.Style(number_format="dd/mm/yyyy")
 MAX_ROWS = 2000
 LIST_SHEET = "Danh mục"
 SHEET = {"event": noop("Hoạt động"), "training": noop("Tập huấn"), "budget": noop("Kinh phí")}
@@ -80,16 +81,15 @@ class Result:
 
 
 def _cell(column: Column, value: Any) -> Any:
+    """A record's value as its cell shows it (``core.tabular`` neutralises the text)."""
     if value is None or value == "":
         return None
     if column.type == "choice":
         return vocab.label(column.vocab, value)
     if column.type == "bool":
         return _(YES) if value else _(NO)
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        return tabular.neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if column.type == "date":
+        return tabular.Cell(value, DATE)
     return value
 
 
@@ -106,61 +106,46 @@ def _lists(columns: list[Column], agencies: list[Agency]) -> dict[str, list[str]
     return lists
 
 
-def _validations(data: Any, book: Any, columns: list[Column], lists: dict[str, list[str]]) -> None:
+def _list_sheet(columns: list[Column], lists: dict[str, list[str]]) -> tuple[tabular.Sheet, list]:
+    """The hidden sheet of labels (a column per list) and the drop-downs that point into it."""
     from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    sheet = book.create_sheet(LIST_SHEET)
-    sheet.sheet_state = "hidden"
-    for number, column in enumerate(c for c in columns if c.key in lists):
-        letter = get_column_letter(number + 1)
-        sheet.cell(row=1, column=number + 1, value=column.title())
-        for row, label in enumerate(lists[column.key], start=2):
-            sheet.cell(row=row, column=number + 1, value=tabular.neutralise(label))
+    listed = [c for c in columns if c.key in lists]
+    depth = max((len(lists[c.key]) for c in listed), default=0)
+    rows = [[c.title() for c in listed]]
+    rows += [[(lists[c.key][r] if r < len(lists[c.key]) else None) for c in listed]
+             for r in range(depth)]  # fmt: skip
+    checks = []
+    for number, column in enumerate(listed, start=1):
+        letter = get_column_letter(number)
         last = max(2, len(lists[column.key]) + 1)
-        check = DataValidation(
-            type="list",
-            formula1=f"{quote_sheetname(LIST_SHEET)}!${letter}$2:${letter}${last}",
-            allow_blank=True,
-            errorStyle="warning" if column.type == "funding" else "stop",
-            showErrorMessage=True,
-            error=_("Chọn một giá trị trong danh sách."),
-        )
         target = get_column_letter(columns.index(column) + 1)
-        check.add(f"{target}2:{target}{MAX_ROWS + 1}")
-        data.add_data_validation(check)
+        checks.append(
+            tabular.ListCheck(
+                cells=f"{target}2:{target}{MAX_ROWS + 1}",
+                source=f"{quote_sheetname(LIST_SHEET)}!${letter}$2:${letter}${last}",
+                message=_("Chọn một giá trị trong danh sách."),
+                warn=column.type == "funding",
+            )
+        )
+    return tabular.Sheet(LIST_SHEET, rows, hidden=True), checks
 
 
 def workbook_bytes(kind: str, user: Any, rows: Iterable[dict[str, Any]] = ()) -> bytes:
     """The template of ``kind`` (no ``rows``) or an export of ``rows`` in the same layout."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     columns = COLUMNS[kind]
-    book = Workbook()
-    book.properties.creator = "GBVMS"
-    data = book.active
-    data.title = _(SHEET[kind])
-    data.append([c.title() for c in columns])
-    for cell in data[1]:
-        cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    for index, column in enumerate(columns, start=1):
-        data.column_dimensions[get_column_letter(index)].width = column.width
-    data.freeze_panes = "A2"
-    for values in rows:
-        data.append([_cell(c, values.get(c.key)) for c in columns])
-        for cell, column in zip(data[data.max_row], columns, strict=True):
-            if column.type == "date" and cell.value is not None:
-                cell.number_format = "dd/mm/yyyy"
-    guide = book.create_sheet(_("Hướng dẫn"))
-    guide.column_dimensions["A"].width = 110
-    for line in HELP:
-        guide.append([_(line)])
-    _validations(data, book, columns, _lists(columns, agencies_for(user)))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    lists, checks = _list_sheet(columns, _lists(columns, agencies_for(user)))
+    head = [tabular.Cell(c.title(), HEAD) for c in columns]
+    data = tabular.Sheet(
+        _(SHEET[kind]),
+        [head] + [[_cell(c, values.get(c.key)) for c in columns] for values in rows],
+        widths=[c.width for c in columns],
+        freeze_rows=1,
+        landscape=True,
+        checks=checks,
+    )
+    guide = tabular.Sheet(_("Hướng dẫn"), [[_(line)] for line in HELP], widths=[110])
+    return tabular.xlsx_layout_bytes([data, guide, lists], font="Calibri", size=11)
 
 
 # ------------------------------------------------------------------ reading
