@@ -40,6 +40,22 @@ def mark_keys(keys: Iterable[tuple[str, str, int]]) -> None:
     transaction.on_commit(enqueue)
 
 
+def mark_programme_agencies(*agency_ids: int, years: Iterable[int] | None = None) -> None:
+    """The programme cells (P08) of these agencies' units: a change to the service directory or
+    a service an agency delivered. The directory keeps no history, so by default this year and
+    the last (whose annual report is still being written) are recomputed; earlier years keep
+    the directory as it was when they were computed (``rebuild_indicators`` redoes them)."""
+    from gbvms.orgs.models import Agency
+
+    ids = {int(i) for i in agency_ids if i}
+    if not ids:
+        return
+    today = timezone.localdate()
+    wanted = sorted(set(years)) if years is not None else [today.year - 1, today.year]
+    paths = set(Agency.objects.filter(pk__in=ids).values_list("unit__path", flat=True))
+    mark_keys({("programme", path, year) for path in paths if path for year in wanted})
+
+
 def enqueue() -> None:
     """Queue the recomputation task unless one is already waiting to run."""
     from django_tasks_db.models import DBTaskResult

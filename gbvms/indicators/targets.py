@@ -128,8 +128,9 @@ def target_status(
 ) -> dict[str, Any]:
     """``{"comparator", "value", "status", "gap", "on_track"}`` for one cell against a target.
 
-    status: "met" | "not_met" | "insufficient_data" (hidden, or D below the threshold, or no
-    value) | "not_due" (the period has not ended; the gap and ``on_track`` are still given).
+    status: "met" | "not_met" | "insufficient_data" (hidden, or D below the threshold for an
+    indicator about persons, or no value) | "not_due" (the period has not ended; the gap and
+    ``on_track`` are still given).
     A hidden cell gives no gap: it would reveal the value."""
     today = today or timezone.localdate()
     wanted = Fraction(Decimal(target.value))
@@ -144,7 +145,9 @@ def target_status(
         return out
     actual = _exact(target, n, d, value)
     reached = compares(target.comparator, actual, wanted)
-    small = d is not None and d < _threshold()
+    # a small denominator hides people; programme indicators count groups, units and money
+    # (no persons are shown, REPORTING §F), so their status stands at any size
+    small = d is not None and d < _threshold() and target.indicator.source != "programme"
     out["gap"] = None if small else round(float(actual - wanted), 2)
     if periods.parse(period_key).end >= today:
         out["status"] = "not_due"

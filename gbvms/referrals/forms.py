@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import phones
 from gbvms.core.forms_util import GuardedForm, GuardedModelForm
 from gbvms.core.phones import PhoneField
+from gbvms.indicators import outbox
 from gbvms.referrals.models import (
     HelpKind,
     ProviderType,
@@ -142,7 +144,9 @@ class ProviderForm(GuardedModelForm):
     def clean_internal_phone(self) -> str:
         return phones.normalise(self.cleaned_data.get("internal_phone"))
 
+    @transaction.atomic
     def save(self, commit: bool = True) -> ServiceProvider:
+        before = self.initial.get("agency")
         provider = super().save(commit=False)
         provider.services = self.cleaned_data["services"]
         provider.languages = [
@@ -151,6 +155,7 @@ class ProviderForm(GuardedModelForm):
         provider.save()
         self.save_m2m()
         provider.coverage.set(self.cleaned_data["coverage_codes"])
+        outbox.mark_programme_agencies(provider.agency_id, before)  # P08 reads the directory
         return provider
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from gbvms.cases.models import ServiceCode
 from gbvms.core import phones, scoping, tabular
 from gbvms.geo.models import AdminUnit, Level
+from gbvms.indicators import outbox
 from gbvms.orgs.models import Agency
 from gbvms.referrals.models import ProviderType, ReferralPathway, ServiceProvider
 
@@ -379,13 +380,18 @@ def import_table(
     if errors:
         return 0, errors
     with transaction.atomic():
+        touched: set[int] = set()
         for provider, data in parsed:
             coverage = data.pop("coverage")
+            if provider is not None:
+                touched.add(provider.agency_id)
             provider = provider or ServiceProvider()
             for key, value in data.items():
                 setattr(provider, key, value)
             provider.save()
             provider.coverage.set(coverage)
+            touched.add(provider.agency_id)
+        outbox.mark_programme_agencies(*touched)  # P08 reads the directory
     return len(parsed), []
 
 

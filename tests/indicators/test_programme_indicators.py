@@ -332,3 +332,36 @@ def test_rebuild_gives_the_same_cells(world, province):
     assert IndicatorValue.objects.filter(
         version__indicator__code="P01", version__status="current", version__number=2
     ).exists()
+
+
+@pytest.mark.django_db
+def test_p08_follows_services_and_the_directory(world, personas, agencies, commune_b,
+                                                django_capture_on_commit_callbacks):  # fmt: skip
+    """A service delivered by a public centre, and a directory edit, mark P08's keys."""
+    from gbvms.referrals.forms import ProviderForm
+
+    b = agencies["b"]
+    centre_b = ServiceProvider.objects.create(agency=b, name="Trung tâm xã", services=[],
+                                              type="social_work_centre")  # fmt: skip
+    assert not DirtyKey.objects.exists()  # a bare create marks nothing: the services do
+    worker = personas["worker_b"]
+    with django_capture_on_commit_callbacks(execute=True):
+        serve(worker, open_case(worker, commune_b), b, hours=3)  # delivered in S1 2026
+    assert DirtyKey.objects.filter(source="programme", unit_path=commune_b.path, year=Y).exists()
+    process_pending()
+    assert cell("P08", commune_b.path, "2026S1") == (1, 1)
+    assert cell("P08", commune_b.path, "2026S2") == (0, 1)  # no service then, none listed
+    # the directory now lists a service: a change to this year's and last year's cells
+    form = ProviderForm(
+        {"agency": b.pk, "name": centre_b.name, "type": "social_work_centre",
+         "services": ["psychosocial"], "is_active": "on"},
+        instance=centre_b, agencies=type(b).objects.filter(pk=b.pk),
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        form.save()
+    this_year = datetime.date.today().year
+    assert set(
+        DirtyKey.objects.filter(source="programme", unit_path=commune_b.path)
+        .values_list("year", flat=True)
+    ) == {this_year - 1, this_year}  # fmt: skip

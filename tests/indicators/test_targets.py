@@ -140,6 +140,16 @@ class TestStatus:
         assert (got["status"], got["gap"]) == ("insufficient_data", None)
         assert status(gt90, n=5, d=5, value=100.0)["status"] == "met"
 
+    def test_a_programme_indicator_has_a_status_at_any_denominator(self, root, settings):
+        # P01 counts (commune, target group) pairs, no persons: 1 of 2 groups is "not met"
+        settings.SMALL_CELL_THRESHOLD = 5
+        p01 = ut("P01", PROVINCE, 2026, ">=", 100, root)
+        assert (
+            status(p01, n=1, d=2, value=50.0)["status"],
+            status(p01, n=1, d=2, value=50.0)["gap"],
+        ) == ("not_met", -50.0)
+        assert status(p01, n=2, d=2, value=100.0)["status"] == "met"
+
     def test_no_value_is_insufficient(self, gt90):
         assert status(gt90, n=0, d=0, value=None)["status"] == "insufficient_data"
 
