@@ -206,8 +206,10 @@ def service_record(
                            outcome=outcome, recorded_by=actor)  # fmt: skip
     record.full_clean()
     record.save()
-    # a public facility that serves a case counts for P08 that year
-    outbox.mark_programme_agencies(provider.pk, years=[timezone.localtime(delivered_at).year])
+    from gbvms.programme.aggregates import runs_social_assistance
+
+    if runs_social_assistance(provider.pk):  # a public facility serving counts for P08
+        outbox.mark_programme_agencies(provider.pk, years=[timezone.localtime(delivered_at).year])
     first = case.services.order_by("delivered_at").values_list("delivered_at", flat=True)[0]
     Case.objects.unscoped().filter(pk=case.pk).update(first_support_at=first)
     Case.objects.unscoped().filter(pk=case.pk, status=Status.OPEN).update(status=Status.ACTIVE)

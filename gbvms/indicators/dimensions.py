@@ -63,8 +63,38 @@ _DIMENSIONS = [
               ("economic_social", _("Hỗ trợ kinh tế, xã hội")), ("education", _("Giáo dục"))),
               _("Dịch vụ")),
 ]  # fmt: skip
+
+
+def _programme_dimensions() -> list[Dimension]:
+    """The breakdowns of the programme indicators (REPORTING §A.4), over the controlled lists
+    of the delivery records; they read no fact column (``gbvms.indicators.programme`` places
+    the records in cells itself)."""
+    from gbvms.programme import vocab
+
+    def options(choices: type, skip: tuple[str, ...] = ()) -> tuple[tuple[str, object], ...]:
+        return tuple((code, label) for code, label in choices.choices if code not in skip)
+
+    return [
+        Dimension("target_group", "TGROUP", "", options(vocab.TargetGroup), _("Nhóm đối tượng")),
+        Dimension(
+            "training_level", "TLEVEL", "", options(vocab.TrainingLevel), _("Cấp tổ chức lớp")
+        ),
+        Dimension("model_kind", "MKIND", "", options(vocab.ModelKind), _("Loại mô hình")),
+        Dimension(
+            "event_kind",
+            "EKIND",
+            "",
+            options(vocab.EventKind, ("training", "model_meeting")),
+            _("Loại hoạt động truyền thông"),
+        ),
+        Dimension("funding_source", "FUND", "", options(vocab.FundingSource), _("Nguồn kinh phí")),
+    ]
+
+
+_DIMENSIONS += _programme_dimensions()
 DIMENSIONS = {d.name: d for d in _DIMENSIONS}
-PAIRS = [("sex", "age")]  # materialised two-way breakdowns when both are declared
+# materialised two-way breakdowns when both are declared
+PAIRS = [("sex", "age"), ("sex", "target_group")]
 
 
 def dimension(name: str) -> Dimension:

@@ -36,6 +36,11 @@ class CountUnit(models.TextChoices):
     HOUR = "hour", _("Giờ")
     EVENT = "event", _("Hoạt động")
     VND = "vnd", _("Đồng")
+    TARGET_GROUP = "tgroup", _("Nhóm đối tượng tại một đơn vị")
+    MODEL = "model", _("Mô hình")
+    COMMUNE = "commune", _("Xã")
+    RECOMMENDATION = "recommend", _("Kiến nghị")
+    FACILITY = "facility", _("Cơ sở")
 
 
 class Direction(models.TextChoices):

@@ -83,20 +83,25 @@ def _window(acc: Acc, year: int, period: periods.Period, communes: list[str],
             required: set[tuple[str, str]]) -> None:  # fmt: skip
     key, start, end = period.key, period.start, period.end
     _p01(acc, key, required, aggregates.trained_pairs(start, end))
-    for (path, sex), n in aggregates.participants(start, end).items():
-        _add(acc, "P02", key, path, n, None)
-        _add(acc, "P02", key, path, n, None, f"SEX={sex}")
-    running = aggregates.running_models(end)
-    for path, n in running.items():
+    for (path, sex, group, level), n in aggregates.participants(start, end).items():
+        for disagg in ("", f"SEX={sex}", f"TGROUP={group}", f"TLEVEL={level}",
+                       f"SEX={sex};TGROUP={group}"):  # fmt: skip
+            _add(acc, "P02", key, path, n, None, disagg)
+    with_model: set[str] = set()
+    for (path, kind), n in aggregates.running_models(end).items():
         _add(acc, "P03", key, path, n, None)
+        _add(acc, "P03", key, path, n, None, f"MKIND={kind}")
+        with_model.add(path)
     for path in communes:
-        _add(acc, "P04", key, path, int(running.get(path, 0) > 0), 1)
-    for path, n in aggregates.communication_events(start, end).items():
+        _add(acc, "P04", key, path, int(path in with_model), 1)
+    for (path, kind), n in aggregates.communication_events(start, end).items():
         _add(acc, "P05", key, path, n, None)
+        _add(acc, "P05", key, path, n, None, f"EKIND={kind}")
     for path, (n, d) in aggregates.recommendations(start, end).items():
         _add(acc, "P06", key, path, n, d)
-    for path, (n, d) in aggregates.budget(year, start, end).items():
+    for (path, source), (n, d) in aggregates.budget(year, start, end).items():
         _add(acc, "P07", key, path, n, d)
+        _add(acc, "P07", key, path, n, d, f"FUND={source}")
     for path, (n, d) in aggregates.social_assistance_providers(start, end).items():
         _add(acc, "P08", key, path, n, d)
     for path, n in aggregates.dv_workers_trained(start, end).items():

@@ -35,7 +35,7 @@ def programme_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     year = _year(request)
     coverage = dashboard.training_coverage(place.path, year)
-    with_models, communes = dashboard.communes_with_models(place.path)
+    with_models, communes = dashboard.communes_with_models(place.path, year)
     context = {
         "place": place,
         "year": year,
@@ -48,7 +48,7 @@ def programme_view(request: HttpRequest) -> HttpResponse:
         "coverage_met": sum(1 for row in coverage if row.met),
         "groups": [(g, vocab.label("target_group", g)) for g in vocab.TargetGroup.values
                    if g != "other"],
-        "models": dashboard.models_by_kind(place.path),
+        "models": dashboard.models_by_kind(place.path, year),
         "with_models": with_models,
         "communes": communes,
         "recommendations": dashboard.recommendations(place.path),

@@ -110,17 +110,19 @@ def trained_pairs(start: datetime.date, end: datetime.date) -> set[tuple[str, st
     return set(rows)
 
 
-def participants(start: datetime.date, end: datetime.date) -> dict[tuple[str, str], int]:
-    """P02: person-times trained, by (unit path, sex option F/M/X)."""
+def participants(start: datetime.date, end: datetime.date) -> dict[tuple[str, str, str, str], int]:
+    """P02: person-times trained, by (unit path, sex option F/M/X, target group, level)."""
     rows = (
         _trainings(start, end)
-        .values("event__unit__path", "sex")
+        .values("event__unit__path", "sex", "group", "event__training__level")
         .annotate(n=Sum("count"))
         .order_by()
     )
-    out: dict[tuple[str, str], int] = defaultdict(int)
+    out: dict[tuple[str, str, str, str], int] = defaultdict(int)
     for row in rows:
-        out[(row["event__unit__path"], SEX_OPTION.get(row["sex"], "X"))] += row["n"] or 0
+        key = (row["event__unit__path"], SEX_OPTION.get(row["sex"], "X"), row["group"],
+               row["event__training__level"] or "commune")  # fmt: skip
+        out[key] += row["n"] or 0
     return dict(out)
 
 
@@ -140,41 +142,41 @@ def dv_workers_trained(start: datetime.date, end: datetime.date) -> dict[str, in
 # ------------------------------------------------------------------------------ P03, P04
 
 
-def running_models(on: datetime.date) -> dict[str, int]:
-    """P03: models running (pilot or active) on ``on``, by unit: the last status change dated
-    on or before that day; without one, the model's status, if it was established by then."""
-    models = list(
-        ProgrammeModel.objects.filter(status=DONE, start__lte=on).values_list(
-            "pk", "unit__path", "model_status"
-        )
-    )
+def running_models(on: datetime.date, prefix: str = "") -> dict[tuple[str, str], int]:
+    """P03: models running (pilot or active) on ``on``, by (unit path, kind): the last status
+    change dated on or before that day; without one, the model's status, if it was
+    established by then."""
+    qs = ProgrammeModel.objects.filter(status=DONE, start__lte=on)
+    if prefix:
+        qs = qs.filter(unit__path__startswith=prefix)
+    models = list(qs.values_list("pk", "unit__path", "kind", "model_status"))
     latest: dict[int, str] = {}
     changes = ModelStatusChange.objects.filter(
         on__lte=on, model__status=DONE, model__start__lte=on
     ).order_by("model_id", "on", "id")
     for model_id, status in changes.values_list("model_id", "status"):
         latest[model_id] = status
-    out: dict[str, int] = defaultdict(int)
-    for pk, path, status in models:
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for pk, path, kind, status in models:
         if latest.get(pk, status) in vocab.RUNNING_STATUSES:
-            out[path] += 1
+            out[(path, kind)] += 1
     return dict(out)
 
 
 # ------------------------------------------------------------------------------ P05
 
 
-def communication_events(start: datetime.date, end: datetime.date) -> dict[str, int]:
+def communication_events(start: datetime.date, end: datetime.date) -> dict[tuple[str, str], int]:
     """P05: done communication events (every kind but training and model meeting) started in
-    the window, by unit."""
+    the window, by (unit path, event kind)."""
     rows = (
         Event.objects.filter(status=DONE, start__gte=start, start__lte=end)
         .exclude(kind__in=["training", "model_meeting"])
-        .values("unit__path")
+        .values("unit__path", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {row["unit__path"]: row["n"] for row in rows}
+    return {(row["unit__path"], row["kind"]): row["n"] for row in rows}
 
 
 # ------------------------------------------------------------------------------ P06
@@ -201,29 +203,47 @@ def recommendations(start: datetime.date, end: datetime.date) -> dict[str, tuple
 # ------------------------------------------------------------------------------ P07
 
 
-def budget(year: int, start: datetime.date, end: datetime.date) -> dict[str, tuple[int, int]]:
-    """P07: (spent, allocated) VND by the budget line's unit: allocated = the amounts allocated
-    to the done budget lines of fiscal ``year``; spent = their expenditures dated in the window
-    (a half-year's spending is measured against the whole year's allocation)."""
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+def budget(
+    year: int, start: datetime.date, end: datetime.date, prefix: str = ""
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """P07: (spent, allocated) VND by (the budget line's unit path, funding source): allocated
+    = the amounts allocated to the done budget lines of fiscal ``year``; spent = their
+    expenditures dated in the window (a half-year's spending is measured against the whole
+    year's allocation)."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     lines = BudgetLine.objects.filter(status=DONE, fiscal_year=year)
-    for row in lines.values("unit__path").annotate(a=Sum("amount_allocated")).order_by():
-        out[row["unit__path"]][1] += row["a"] or 0
+    if prefix:
+        lines = lines.filter(unit__path__startswith=prefix)
+    allocated = lines.values("unit__path", "funding_source").annotate(a=Sum("amount_allocated"))
+    for row in allocated.order_by():
+        out[(row["unit__path"], row["funding_source"])][1] += row["a"] or 0
     spent = (
-        Expenditure.objects.filter(
-            budget_line__status=DONE, budget_line__fiscal_year=year, date__gte=start,
-            date__lte=end,
-        )
-        .values("budget_line__unit__path")
+        Expenditure.objects.filter(budget_line__in=lines, date__gte=start, date__lte=end)
+        .values("budget_line__unit__path", "budget_line__funding_source")
         .annotate(s=Sum("amount"))
         .order_by()
-    )  # fmt: skip
+    )
     for row in spent:
-        out[row["budget_line__unit__path"]][0] += row["s"] or 0
-    return {path: (s, a) for path, (s, a) in out.items()}
+        out[(row["budget_line__unit__path"], row["budget_line__funding_source"])][0] += (
+            row["s"] or 0
+        )
+    return {key: (s, a) for key, (s, a) in out.items()}
 
 
 # ------------------------------------------------------------------------------ P08
+
+
+def _social_assistance() -> Any:
+    from gbvms.referrals.models import ServiceProvider
+
+    return ServiceProvider.objects.filter(type__in=SOCIAL_ASSISTANCE_TYPES, is_active=True).exclude(
+        agency__kind__in=NOT_PUBLIC_AGENCY_KINDS
+    )
+
+
+def runs_social_assistance(agency_id: int) -> bool:
+    """Whether the agency runs a public social-assistance facility (a P08 unit)."""
+    return _social_assistance().filter(agency_id=agency_id).exists()
 
 
 def social_assistance_providers(
@@ -234,12 +254,9 @@ def social_assistance_providers(
     service for it, or its agency recorded a service to a case in the window. The directory
     keeps no history: every period reads its current state."""
     from gbvms.cases.models import ServiceRecord
-    from gbvms.referrals.models import ServiceProvider
 
     providers = list(
-        ServiceProvider.objects.filter(type__in=SOCIAL_ASSISTANCE_TYPES, is_active=True)
-        .exclude(agency__kind__in=NOT_PUBLIC_AGENCY_KINDS)
-        .values_list("agency_id", "agency__unit__path", "services")
+        _social_assistance().values_list("agency_id", "agency__unit__path", "services")
     )
     if not providers:
         return {}
@@ -268,8 +285,11 @@ def social_assistance_providers(
 def years_with_records(today: datetime.date | None = None) -> list[int]:
     """The years the programme indicators have inputs for (what a full rebuild computes): years
     of done events, recommendations due or closed, budget lines and their expenditures, the
-    years a plan's training requirements bind, and every year from a model's establishment to
-    this year."""
+    years a plan's training requirements bind, every year from a model's establishment to this
+    year, and for P08 this year (the directory has no history) and the years the public
+    social-assistance facilities delivered a service."""
+    from gbvms.cases.models import ServiceRecord
+
     this = (today or timezone.localdate()).year
     years: set[int] = set()
     years |= {d.year for d in Event.objects.filter(status=DONE).dates("start", "year")}
@@ -282,6 +302,13 @@ def years_with_records(today: datetime.date | None = None) -> list[int]:
     first = ProgrammeModel.objects.filter(status=DONE).aggregate(m=Min("start"))["m"]
     if first is not None:
         years |= set(range(first.year, max(first.year, this) + 1))
+    facilities = _social_assistance()
+    if facilities.exists():
+        years.add(this)
+        served = ServiceRecord.internal_objects.filter(
+            provider_id__in=facilities.values("agency_id")
+        )
+        years |= {d.year for d in served.dates("delivered_at", "year")}
     reqs = TrainingRequirement.objects.filter(plan__status__in=BINDING_PLAN_STATUSES)
     for req in reqs.select_related("plan"):
         years |= set(req.plan.years())

@@ -2,10 +2,13 @@
 persons are in these records, so nothing here needs small-cell suppression).
 
 Every function takes the path of the unit in view (``"/"`` for the nation) and a year; only
-done records count (planned ones are not delivery, cancelled ones never happened)."""
+done records count (planned ones are not delivery, cancelled ones never happened). The figures
+that are also indicators (P01, P03, P04, P07) read through ``programme.aggregates``, the
+indicator engine's own reads, so the dashboard and the indicator cannot disagree."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,15 +17,13 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from gbvms.geo.models import AdminUnit
-from gbvms.programme import vocab
+from gbvms.programme import aggregates, vocab
 from gbvms.programme.models import (
     BudgetLine,
     Event,
-    Expenditure,
     ProgrammeModel,
     Recommendation,
     TrainingParticipation,
-    TrainingRequirement,
 )
 
 NOT_TRAINING = ~Q(kind__in=["training", "model_meeting"])
@@ -105,62 +106,65 @@ class CoverageRow:
                 for g in vocab.TargetGroup.values if g != "other"]  # fmt: skip
 
 
+def _year_window(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _status_day(year: int) -> datetime.date:
+    """The day a status is read on for ``year``: its last day, or today while it runs."""
+    return min(datetime.date(year, 12, 31), timezone.localdate())
+
+
+def _prefix(path: str) -> str:
+    return "" if path == "/" else path
+
+
 def training_coverage(path: str, year: int) -> list[CoverageRow]:
-    """P01 unit by unit: for each current commune in view, the target groups a plan in force
-    requires to be trained that year, and those that were (a done training in the commune with
-    participants of the group)."""
-    communes = AdminUnit.objects.current().filter(level="commune")
-    if path != "/":
-        communes = communes.filter(path__startswith=path)
-    plans_year = Q(plan__start_year__lte=year) | Q(plan__start_year__isnull=True)
-    plans_year &= Q(plan__end_year__gte=year) | Q(plan__end_year__isnull=True)
-    reqs = list(
-        TrainingRequirement.objects.filter(plans_year, level="commune")
-        .exclude(plan__status="draft")
-        .values("target_group", "unit_scope__path", "plan__unit__path")
-    )
-    if not reqs:
+    """P01 commune by commune, from the same reads as the indicator
+    (``aggregates.required_pairs`` and ``trained_pairs``): for each current commune in view,
+    the target groups the plans binding ``year`` require, and those trained that year."""
+    required: dict[str, set[str]] = defaultdict(set)
+    for unit_path, group in aggregates.required_pairs(year):
+        if unit_path.count("/") > 2 and unit_path.startswith(_prefix(path)):
+            required[unit_path].add(group)
+    if not required:
         return []
-    trained: dict[int, set[str]] = defaultdict(set)
-    parts = TrainingParticipation.objects.filter(
-        _within(path, "event__unit__path"), event__status="done", event__start__year=year,
-        event__kind="training", count__gt=0,
-    ).values_list("event__unit_id", "group")  # fmt: skip
-    for unit_id, group in parts.distinct():
-        trained[unit_id].add(group)
-    rows = []
-    for unit in communes.order_by("search_name"):
-        required = sorted({r["target_group"] for r in reqs
-                           if unit.path.startswith(r["unit_scope__path"] or r["plan__unit__path"]
-                                                   or "/")})  # fmt: skip
-        if required:
-            rows.append(CoverageRow(unit, required, trained.get(unit.pk, set())))
-    return rows
+    trained: dict[str, set[str]] = defaultdict(set)
+    for unit_path, group in aggregates.trained_pairs(*_year_window(year)):
+        trained[unit_path].add(group)
+    units = AdminUnit.objects.current().filter(path__in=sorted(required)).order_by("search_name")
+    return [CoverageRow(u, sorted(required[u.path]), trained.get(u.path, set())) for u in units]
 
 
-def models_by_kind(path: str) -> list[dict[str, Any]]:
-    rows: dict[str, dict[str, Any]] = {}
-    qs = ProgrammeModel.objects.filter(_within(path)).exclude(status="cancelled")
-    for row in qs.values("kind", "model_status").annotate(n=Count("pk")):
-        item = rows.setdefault(row["kind"], {"kind": row["kind"],
-                                             "label": vocab.label("model_kind", row["kind"]),
-                                             "running": 0, "stopped": 0})  # fmt: skip
-        key = "running" if row["model_status"] in vocab.RUNNING_STATUSES else "stopped"
-        item[key] += row["n"]
-    return sorted(rows.values(), key=lambda r: -r["running"])
+def models_by_kind(path: str, year: int) -> list[dict[str, Any]]:
+    """Models by kind (P03): running (pilot or active) at the end of ``year`` (today while it
+    runs), and the others recorded as done (suspended, dissolved, not yet established)."""
+    running: dict[str, int] = defaultdict(int)
+    for (_unit, kind), n in aggregates.running_models(_status_day(year), _prefix(path)).items():
+        running[kind] += n
+    totals = (
+        ProgrammeModel.objects.filter(_within(path), status="done")
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [
+        {"kind": row["kind"], "label": vocab.label("model_kind", row["kind"]),
+         "running": running.get(row["kind"], 0),
+         "stopped": row["n"] - running.get(row["kind"], 0)}
+        for row in totals
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: (-r["running"], r["label"]))
 
 
-def communes_with_models(path: str) -> tuple[int, int]:
-    """(communes with a running model, current communes) in view."""
+def communes_with_models(path: str, year: int) -> tuple[int, int]:
+    """(communes with a running model, current communes) in view (P04)."""
     communes = AdminUnit.objects.current().filter(level="commune")
     if path != "/":
         communes = communes.filter(path__startswith=path)
-    running = (
-        ProgrammeModel.objects.filter(_within(path), unit__level="commune",
-                                      model_status__in=vocab.RUNNING_STATUSES)
-        .exclude(status="cancelled").values("unit_id").distinct().count()
-    )  # fmt: skip
-    return running, communes.count()
+    running = aggregates.running_models(_status_day(year), _prefix(path))
+    with_model = {unit for unit, _kind in running if unit.count("/") > 2}
+    return len(with_model), communes.count()
 
 
 def recommendations(path: str) -> dict[str, Any]:
@@ -183,22 +187,33 @@ def recommendations(path: str) -> dict[str, Any]:
 
 
 def budget_by_source(path: str, year: int) -> list[dict[str, Any]]:
-    lines = BudgetLine.objects.filter(_within(path), fiscal_year=year).exclude(status="cancelled")
-    rows = {
-        r["funding_source"]: {"source": r["funding_source"],
-                              "label": vocab.label("funding_source", r["funding_source"]),
-                              "allocated": r["allocated"] or 0, "estimated": r["estimated"] or 0,
-                              "spent": 0}
-        for r in lines.values("funding_source").annotate(allocated=Sum("amount_allocated"),
-                                                         estimated=Sum("amount_estimated"))
-    }  # fmt: skip
-    spent = (
-        Expenditure.objects.filter(budget_line__in=lines)
-        .values("budget_line__funding_source")
-        .annotate(total=Sum("amount"))
+    """Budget execution by funding source (P07, from ``aggregates.budget``: done lines of the
+    fiscal year), with the estimates of the lines not cancelled (planned ones included)."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(source: str) -> dict[str, Any]:
+        return rows.setdefault(source, {
+            "source": source, "label": vocab.label("funding_source", source),
+            "allocated": 0, "estimated": 0, "spent": 0,
+        })  # fmt: skip
+
+    for (_unit, source), (spent, allocated) in aggregates.budget(
+        year, *_year_window(year), _prefix(path)
+    ).items():
+        row(source)["spent"] += spent
+        row(source)["allocated"] += allocated
+    estimates = (
+        BudgetLine.objects.filter(_within(path), fiscal_year=year)
+        .exclude(status="cancelled")
+        .values("funding_source")
+        .annotate(e=Sum("amount_estimated"))
+        .order_by()
     )
-    for row in spent:
-        rows[row["budget_line__funding_source"]]["spent"] = row["total"] or 0
-    for row in rows.values():
-        row["rate"] = round(100 * row["spent"] / row["allocated"], 1) if row["allocated"] else None
-    return sorted(rows.values(), key=lambda r: -r["allocated"])
+    for estimate in estimates:
+        if estimate["e"]:
+            row(estimate["funding_source"])["estimated"] += estimate["e"]
+    for item in rows.values():
+        item["rate"] = (
+            round(100 * item["spent"] / item["allocated"], 1) if item["allocated"] else None
+        )
+    return sorted(rows.values(), key=lambda r: (-r["allocated"], r["label"]))

@@ -182,16 +182,31 @@ EXPECTED = [
     ("P02", "p", "2026", "SEX=F", (27, None)), ("P02", "p", "2026", "SEX=M", (9, None)),
     ("P02", "p", "2026", "SEX=X", (1, None)), ("P02", "p", "2026S1", "", (20, None)),
     ("P02", "/", "2026S2", "", (17, None)),
+    # by target group, training level, and sex × group
+    ("P02", "a", "2026", "TGROUP=collaborators", (15, None)),
+    ("P02", "a", "2026", "TGROUP=trusted_address", (5, None)),
+    ("P02", "a", "2026", "SEX=F;TGROUP=collaborators", (12, None)),
+    ("P02", "a", "2026", "SEX=M;TGROUP=collaborators", (3, None)),
+    ("P02", "p", "2026", "TGROUP=ge_staff", (11, None)),
+    ("P02", "p", "2026", "TLEVEL=province", (11, None)),
+    ("P02", "p", "2026", "TLEVEL=commune", (26, None)),
+    ("P02", "p", "2026", "SEX=X;TGROUP=ge_staff", (1, None)),
     # P03 on 30/6: m1, m2 running; on 31/12: m1, m3 (m2 suspended 1/8)
     ("P03", "a", "2026S1", "", (1, None)), ("P03", "a", "2026", "", (2, None)),
     ("P03", "b", "2026S1", "", (1, None)), ("P03", "b", "2026", "", None),
     ("P03", "p", "2026S1", "", (2, None)), ("P03", "p", "2026", "", (2, None)),
+    ("P03", "p", "2026S1", "MKIND=safe_school", (1, None)),
+    ("P03", "p", "2026S1", "MKIND=male_pioneers", (1, None)),
+    ("P03", "p", "2026", "MKIND=safe_city", (1, None)),
+    ("P03", "p", "2026", "MKIND=male_pioneers", None),
     # P04: a commune is 1/1 or 0/1
     ("P04", "a", "2026", "", (1, 1)), ("P04", "b", "2026S1", "", (1, 1)),
     ("P04", "b", "2026", "", (0, 1)),
     # P05: two done events in a (April, November); trainings and planned events do not count
     ("P05", "a", "2026", "", (2, None)), ("P05", "a", "2026S1", "", (1, None)),
     ("P05", "b", "2026", "", None), ("P05", "p", "2026", "", (2, None)),
+    ("P05", "p", "2026", "EKIND=talk", (1, None)), ("P05", "p", "2026", "EKIND=launch", (1, None)),
+    ("P05", "p", "2026S1", "EKIND=launch", None),
     # P06: due 1/5 (done 20/4), 15/6 (open), 1/10 (done 1/11)
     ("P06", "p", "2026", "", (2, 3)), ("P06", "p", "2026S1", "", (1, 2)),
     ("P06", "p", "2026S2", "", (1, 1)), ("P06", "/", "2026", "", (2, 3)),
@@ -199,6 +214,8 @@ EXPECTED = [
     ("P07", "p", "2026", "", (50_000_000, 100_000_000)),
     ("P07", "p", "2026S1", "", (30_000_000, 100_000_000)),
     ("P07", "p", "2026S2", "", (20_000_000, 100_000_000)),
+    ("P07", "p", "2026", "FUND=province", (50_000_000, 100_000_000)),
+    ("P07", "p", "2026", "FUND=oda", None),  # only a planned line
     # P08: the centre (lists a service) and a's centre (a service delivered on 2/2)
     ("P08", "a", "2026S1", "", (1, 1)), ("P08", "a", "2026S2", "", (0, 1)),
     ("P08", "p", "2026", "", (2, 2)), ("P08", "p", "2026S2", "", (1, 2)),
@@ -230,7 +247,8 @@ class TestFigures:
         rows = IndicatorValue.objects.filter(version__indicator__source="programme")
         assert rows.exists()
         assert not rows.filter(hidden=True).exists()
-        p07 = rows.get(version__indicator__code="P07", unit_path=province.path, period="2026")
+        p07 = rows.get(version__indicator__code="P07", unit_path=province.path, period="2026",
+                       disagg="")  # fmt: skip
         assert p07.value == 50.0
 
     def test_one_group_missed_in_one_commune_is_not_met(self, world, commune_a):
@@ -280,6 +298,18 @@ class TestApi:
         assert got["suppressed"] is False
         assert got["kind"] == "ratio"
 
+    def test_breakdown_by_target_group_and_by_sex_and_group(self, world, personas, as_user):
+        client = as_user(personas["statistician"])
+        got = client.get("/api/v1/indicators/P02/values?unit=51&period=2026&by=target_group")
+        assert got.status_code == 200, got.content
+        by_group = {i["target_group"]: i["numerator"] for i in got.json()["breakdown"]}
+        assert by_group["collaborators"] == 15 and by_group["ge_staff"] == 11
+        got = client.get(
+            "/api/v1/indicators/P02/values?unit=51&period=2026&by=sex,target_group"
+        ).json()
+        pairs = {(i["sex"], i["target_group"]): i["numerator"] for i in got["breakdown"]}
+        assert pairs[("F", "collaborators")] == 12 and pairs[("X", "ge_staff")] == 1
+
     def test_breakdown_by_sex(self, world, personas, as_user):
         got = as_user(personas["statistician"]).get(
             "/api/v1/indicators/P02/values?unit=51&period=2026&by=sex").json()  # fmt: skip
@@ -309,7 +339,8 @@ class TestApi:
         body = as_user(personas["statistician"]).get("/api/v1/indicators").json()
         items = {i["code"]: i for i in body["items"]}
         assert {f"P0{i}" for i in range(1, 10)} <= set(items)
-        assert items["P02"]["disaggregations"] == ["sex"]
+        assert items["P02"]["disaggregations"] == ["sex", "target_group", "training_level"]
+        assert items["P07"]["disaggregations"] == ["funding_source"]
         assert items["P09"]["kind"] == "external"
 
 
