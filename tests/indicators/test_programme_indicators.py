@@ -396,3 +396,19 @@ def test_p08_follows_services_and_the_directory(world, personas, agencies, commu
         DirtyKey.objects.filter(source="programme", unit_path=commune_b.path)
         .values_list("year", flat=True)
     ) == {this_year - 1, this_year}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_indicator_pages_show_the_programme_breakdowns(world, personas, as_user):
+    client = as_user(personas["statistician"])
+    for code, title in [
+        ("P02", "Nhóm đối tượng"),
+        ("P03", "Loại mô hình"),
+        ("P05", "Loại hoạt động truyền thông"),
+        ("P07", "Nguồn kinh phí"),
+    ]:
+        page = client.get(f"/indicators/{code}/", {"unit": "51", "period": "2026"})
+        assert page.status_code == 200, code
+        assert title in page.content.decode(), code
+    page = client.get("/indicators/P07/", {"unit": "51", "period": "2026"}).content.decode()
+    assert "Ngân sách địa phương cấp tỉnh" in page  # an option's label, never its code
