@@ -24,19 +24,17 @@ KINDS: dict[str, type[Any]] = {
 }
 
 
-def recording_agencies(user: Any) -> QuerySet[Agency]:
-    """The agencies whose delivery ``user`` records (member with a role holding
-    ``programme.record``)."""
-    ids = Membership.objects.filter(
-        user=user, is_active=True, agency__is_active=True, role__in=RECORDERS
-    ).values("agency_id")
-    return Agency.objects.filter(pk__in=ids)
-
-
 def _mine(user: Any) -> QuerySet[Any]:
+    """The ids of the agencies ``user`` records for (a subquery): active memberships of active
+    agencies in a role holding ``programme.record``."""
     return Membership.objects.filter(
         user=user, is_active=True, agency__is_active=True, role__in=RECORDERS
     ).values("agency_id")
+
+
+def recording_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies whose delivery ``user`` records."""
+    return Agency.objects.filter(pk__in=_mine(user))
 
 
 def record_need_to_know(user: Any, permission: str) -> Q | None:

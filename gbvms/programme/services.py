@@ -454,16 +454,20 @@ def training_save(*, actor: Any, event: Event | None = None, title: str, topic: 
 @transaction.atomic
 def record_cancel(*, actor: Any, record: Any, reason: str = "",
                   request: HttpRequest | None = None) -> Any:  # fmt: skip
-    """Mark a record cancelled (it stays, with its history); its indicator cells change."""
+    """Mark a record cancelled (it stays, with its history); its indicator cells change. The
+    row is locked first, so two cancels at once write one change (and one history row)."""
     check_actor(actor, record.lead_agency, record.unit)
-    if record.status == "cancelled":
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if locked.status == "cancelled":
+        record.status = "cancelled"
         return record
-    old = record.status
-    type(record).objects.filter(pk=record.pk).update(status="cancelled", updated_at=timezone.now())
+    old = locked.status
     record.status = "cancelled"
     if reason.strip():
-        record.note = "\n".join(filter(None, [record.note, reason.strip()]))[:2000]
-        type(record).objects.filter(pk=record.pk).update(note=record.note)
+        record.note = "\n".join(filter(None, [locked.note, reason.strip()]))[:2000]
+    record.updated_at = timezone.now()
+    record._history_user = actor  # simple-history: who made this change
+    record.save(update_fields=["status", "note", "updated_at"])
     mark(record_keys(record))
     log(f"{type(record)._meta.model_name}.cancelled", actor=actor, record=record,
         request=request, changes={"status": [old, "cancelled"]})  # fmt: skip

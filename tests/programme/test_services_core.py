@@ -105,7 +105,13 @@ def test_reads_are_scoped_and_cancel_keeps_the_record(recorders, training_of):
     assert not selectors.record_list(user=recorders["rec_b"], kind="training").exists()
     with pytest.raises(PermissionDenied):
         services.record_cancel(actor=recorders["rec_b"], record=event)
+    before = event.history.count()
     services.record_cancel(actor=recorders["rec_a"], record=event, reason="trùng")
     event.refresh_from_db()
     assert event.status == "cancelled"
-    assert event.history.count() >= 1
+    assert event.note.endswith("trùng")
+    latest = event.history.order_by("-history_date", "-history_id").first()
+    assert event.history.count() == before + 1  # the cancel is in the history, by its author
+    assert (latest.status, latest.history_user) == ("cancelled", recorders["rec_a"])
+    services.record_cancel(actor=recorders["rec_a"], record=event)  # again: nothing new
+    assert event.history.count() == before + 1
