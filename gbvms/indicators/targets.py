@@ -445,6 +445,12 @@ _RULES: list[tuple[str, list[str]]] = [
     ("R05", [r"tim kiem (?:su )?(?:tro giup|giup do|ho tro)"]),
     ("R06", [r"nguoi gay bao luc|nguoi gay blgd|nguoi gay bltcsg", r"phat hien"]),
     ("R01", [r"nan nhan|nguoi bi bao luc|nguoi bi blgd|nguoi bi bltcsg", r"phat hien"]),
+    # programme targets (REPORTING §A.4): QĐ 45 (90 % of DV workers trained, 95 % of communes
+    # with a model), NQ 28 (public social-assistance facilities), the yearly training rule
+    ("P09", [r"truc tiep lam cong tac", r"tap huan|boi duong"]),
+    ("P08", [r"co so tro giup xa hoi cong lap"]),
+    ("P04", [r"\b(?:xa|phuong|thi tran)\b", r"mo hinh"]),
+    ("P01", [r"tap huan|boi duong", r"(?:01|1|mot) lan ?/ ?nam|hang nam"]),
 ]
 
 

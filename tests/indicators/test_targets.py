@@ -398,6 +398,18 @@ PROPOSALS = [
     # not about the response data
     ("Tối thiểu 50% số xã, thị trấn tổ chức hoạt động hưởng ứng Tháng hành động", (None, {})),
     ("Ít nhất 80% cán bộ làm công tác bình đẳng giới được tập huấn", (None, {})),
+    # the programme indicators
+    (
+        "90% người trực tiếp làm công tác phòng, chống bạo lực gia đình được tập huấn, bồi dưỡng",
+        ("P09", {}),
+    ),
+    (
+        "70% cơ sở trợ giúp xã hội công lập triển khai hoạt động trợ giúp, phòng ngừa, ứng phó "
+        "BLTCSG",
+        ("P08", {}),
+    ),
+    ("95% xã, phường, thị trấn có mô hình phòng, chống bạo lực gia đình", ("P04", {})),
+    ("100% nhóm đối tượng được tập huấn ít nhất 01 lần/năm", ("P01", {})),
     ("", (None, {})),
 ]
 
