@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 from collections.abc import Sequence
@@ -169,6 +170,8 @@ class _Writer:
         )
         kinds = d.HEADING_KINDS if has_parts else d.HEADING_KINDS[1:]
         self.levels = {kind: i + 1 for i, kind in enumerate(kinds)}
+        self._ppr: dict[tuple, Any] = {}
+        self._rpr: dict[tuple, Any] = {}
 
     # -- paragraphs and runs
 
@@ -176,35 +179,59 @@ class _Writer:
              after: float = 0, first: float | None = None, left: float | None = None,
              right: float | None = None, style: str | None = None, keep: bool = False,
              first_in_cell: bool = False) -> Any:  # fmt: skip
+        """A paragraph (a new one, or a cell's first); its properties are built once per
+        combination and copied after that (python-docx's setters are slow on big tables)."""
+        container = container if container is not None else self.document
+        paragraph = container.paragraphs[0] if first_in_cell else container.add_paragraph()
+        key = (style, align, before, after, first, left, right, keep)
+        proto = self._ppr.get(key)
+        if proto is None:
+            self._format(paragraph, key)
+            self._ppr[key] = copy.deepcopy(paragraph._p.pPr)
+        else:
+            if paragraph._p.pPr is not None:
+                paragraph._p.remove(paragraph._p.pPr)
+            paragraph._p.insert(0, copy.deepcopy(proto))
+        return paragraph
+
+    def _format(self, paragraph: Any, key: tuple) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
         from docx.shared import Cm, Pt
 
-        container = container if container is not None else self.document
-        if first_in_cell:
-            paragraph = container.paragraphs[0]
-            if style:
-                paragraph.style = self.document.styles[style]
-        else:
-            paragraph = container.add_paragraph(style=style)
+        style, align, before, after, first, left, right, keep = key
+        if style:
+            paragraph.style = self.document.styles[style]
         fmt = paragraph.paragraph_format
         fmt.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        if first is not None:
-            fmt.first_line_indent = Cm(first)
-        if left is not None:
-            fmt.left_indent = Cm(left)
-        if right is not None:
-            fmt.right_indent = Cm(right)
+        for name, value in (("first_line_indent", first), ("left_indent", left),
+                            ("right_indent", right)):  # fmt: skip
+            if value is not None:
+                setattr(fmt, name, Cm(value))
         if keep:
             fmt.keep_with_next = True
-        return paragraph
 
     def run(self, paragraph: Any, text: str, size: float = BODY_PT, *, bold: bool = False,
             italic: bool = False) -> Any:  # fmt: skip
-        run = paragraph.add_run(d.clean(text).replace("\n", " "))
-        _style_run(run, size, bold, italic)
-        return run
+        """A run of text (never anything but a ``w:t``) with its own fonts and size."""
+        from docx.text.run import Run
+
+        key = (size, bold, italic)
+        proto = self._rpr.get(key)
+        if proto is None:
+            sample = paragraph.add_run()
+            _style_run(sample, size, bold, italic)
+            proto = self._rpr[key] = copy.deepcopy(sample._r.rPr)
+            paragraph._p.remove(sample._r)
+        r = _el("w:r")
+        r.append(copy.deepcopy(proto))
+        t = _el("w:t")
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = d.clean(text).replace("\n", " ")
+        r.append(t)
+        paragraph._p.append(r)
+        return Run(r, paragraph)
 
     def rule(self, container: Any, width: float, room: float, *, first_in_cell: bool = False,
              before: float = 3, after: float = 0) -> None:  # fmt: skip

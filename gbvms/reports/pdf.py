@@ -29,7 +29,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(docx: bytes, timeout: int = 60) -> bytes:
+def to_pdf(docx: bytes, timeout: float = 60) -> bytes:
     """The PDF of a DOCX file, as LibreOffice Writer lays it out."""
     program = soffice()
     if program is None:

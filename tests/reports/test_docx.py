@@ -496,3 +496,29 @@ def test_the_first_page_as_rendered(rendered, tmp_path):
     assert re.search(r"Số: 05/BC-SNV\s+Kon Tum, ngày 05", first)
     assert first.strip().splitlines()[0].split()[0] == "UBND"
     assert pdf_text(rendered, 2, tmp_path).strip().splitlines()[0].strip() == "2"
+
+
+def test_parts_take_the_first_heading_level(png):
+    blocks = [
+        d.Block("part", title="Kết quả năm 2025"),
+        d.Block("section", title="Chỉ tiêu"),
+        d.Block("item", title="Truyền thông"),
+        d.Block("part", title="Phương hướng năm 2026"),
+        d.Block("section", title="Nhiệm vụ"),
+    ]
+    parts = docx.Document(io.BytesIO(docx_bytes(province_report(png, blocks=blocks))))
+    styles = {p.text: p.style.name for p in parts.paragraphs if p.text}
+    assert styles["Phần I\nKẾT QUẢ NĂM 2025"] == "Heading 1"
+    assert styles["Phần II\nPHƯƠNG HƯỚNG NĂM 2026"] == "Heading 1"
+    assert styles["I. CHỈ TIÊU"] == styles["I. NHIỆM VỤ"] == "Heading 2"
+    assert styles["1. Truyền thông"] == "Heading 3"
+    part = body_paragraph(parts, "Phần I")
+    assert part.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert all(run.bold for run in part.runs)
+
+
+@needs_soffice
+def test_to_pdf_gives_up_after_its_timeout(data):
+    with pytest.raises(pdf.PdfConversionError, match="within") as error:
+        pdf.to_pdf(data, timeout=0.01)
+    assert error.value.code == "timeout"
