@@ -79,6 +79,27 @@ def text_cm(text: str, size: float, *, bold: bool = False, italic: bool = False)
     return em * size / 72 * 2.54
 
 
+_LEVEL_WORDS = ("XÃ", "PHƯỜNG", "ĐẶC KHU", "TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ")
+
+
+def body_lines(name: str, size: float, *, bold: bool, room: float) -> list[str]:
+    """An issuing body's name on one line when it fits in ``room`` cm, else on two: broken
+    before the unit's level ("ỦY BAN NHÂN DÂN" / "XÃ ĐĂK TÔ") when both halves fit, otherwise
+    where the two lines are most even."""
+    if text_cm(name, size, bold=bold) <= room or " " not in name:
+        return [name]
+    words = name.split()
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+
+    def longer(pair: tuple[str, str]) -> float:
+        return max(text_cm(part, size, bold=bold) for part in pair)
+
+    for head, tail in reversed(splits):
+        if tail.startswith(_LEVEL_WORDS) and longer((head, tail)) <= room:
+            return [head, tail]
+    return list(min(splits, key=longer))
+
+
 # ---------------------------------------------------------------- low-level XML
 
 
@@ -335,15 +356,26 @@ class _Writer:
                 cell.width = Cm(width)
         left_room, right_room = widths[0] - CELL_PAD_CM, widths[1] - CELL_PAD_CM
         parent, issuer = d.one_line(doc.parent_body).upper(), d.one_line(doc.issuer).upper()
-        size = 13 if max(text_cm(parent, 13), text_cm(issuer, 13, bold=True)) <= left_room else 12
+        fits = all(
+            text_cm(line, 13, bold=True) <= left_room
+            for name in (parent, issuer)
+            for line in body_lines(name, 13, bold=True, room=left_room)
+        )
+        size = 13 if fits else 12
         left = table.cell(0, 0)
-        first = True
+        first, widest = True, 0.0
         for text, bold in ((parent, False), (issuer, True)):
-            if text:
-                self.run(self.para(left, align="center", first_in_cell=first), text, size,
-                         bold=bold)  # fmt: skip
-                first = False
-        rule = min(text_cm(issuer or parent, size, bold=True), left_room) * 0.4
+            if not text:
+                continue
+            paragraph = self.para(left, align="center", first_in_cell=first)
+            parts = body_lines(text, size, bold=bold, room=left_room)
+            for i, line in enumerate(parts):
+                run = self.run(paragraph, line, size, bold=bold)
+                if i < len(parts) - 1:
+                    run.add_break()
+            widest = max(widest, *(text_cm(line, size, bold=True) for line in parts))
+            first = False
+        rule = min(widest, left_room) * 0.4
         self.rule(left, max(rule, 1.5), left_room)
         number = self.para(table.cell(1, 0), align="center", before=6, first_in_cell=True)
         self.run(number, d.number_line(doc.number, doc.symbol), 13)

@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt
 from gbvms.indicators import charts
 from gbvms.reports import document as d
 from gbvms.reports import pdf
-from gbvms.reports.docx import CHART_CM, DOCX_TYPE, docx_bytes, docx_response
+from gbvms.reports.docx import CHART_CM, DOCX_TYPE, body_lines, docx_bytes, docx_response
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FONT = "Times New Roman"
@@ -522,3 +522,15 @@ def test_to_pdf_gives_up_after_its_timeout(data):
     with pytest.raises(pdf.PdfConversionError, match="within") as error:
         pdf.to_pdf(data, timeout=0.01)
     assert error.value.code == "timeout"
+
+
+def test_a_long_body_name_breaks_before_its_level(png):
+    assert body_lines("SỞ NỘI VỤ", 13, bold=True, room=6.2) == ["SỞ NỘI VỤ"]
+    name = "ỦY BAN NHÂN DÂN XÃ ĐĂK TÔ"
+    assert body_lines(name, 13, bold=True, room=6.2) == ["ỦY BAN NHÂN DÂN", "XÃ ĐĂK TÔ"]
+    commune = docx.Document(
+        io.BytesIO(docx_bytes(province_report(png, parent_body="", issuer=name.lower())))
+    )
+    issuer = commune.tables[0].cell(0, 0).paragraphs[0]
+    assert issuer.text == "ỦY BAN NHÂN DÂN\nXÃ ĐĂK TÔ"
+    assert {(run.bold, run.font.size) for run in issuer.runs} == {(True, Pt(13))}
