@@ -534,3 +534,13 @@ def test_a_long_body_name_breaks_before_its_level(png):
     issuer = commune.tables[0].cell(0, 0).paragraphs[0]
     assert issuer.text == "ỦY BAN NHÂN DÂN\nXÃ ĐĂK TÔ"
     assert {(run.bold, run.font.size) for run in issuer.runs} == {(True, Pt(13))}
+
+
+@needs_soffice
+def test_conversions_at_the_same_time_do_not_share_a_profile(png):
+    from concurrent.futures import ThreadPoolExecutor
+
+    short = docx_bytes(province_report(png, appendices=[], blocks=[]))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(pool.map(lambda data: pdf.to_pdf(data, timeout=180), [short, short]))
+    assert all(p.startswith(b"%PDF") for p in pdfs)
