@@ -364,6 +364,8 @@ ROUTES: list[Route] = [
       for kind, key in PROGRAMME_RECORDS],
     R("post", "/programme/training/{training}/cancel", PROGRAMME),
     R("post", "/programme/models/{pmodel}/evaluate", PROGRAMME, data={}, ok=200),
+    R("get", "/programme/models/{pmodel}/status", PROGRAMME, ok=200),
+    R("post", "/programme/models/{pmodel}/status", PROGRAMME, data={}, ok=200),
     R("post", "/programme/inspections/{inspection}/findings", PROGRAMME, data={}, ok=200),
     R("post", "/programme/inspections/{inspection}/recommendations", PROGRAMME, data={}, ok=200),
     R("get", "/programme/recommendations/{recommendation}/", PROGRAMME, ok=200),

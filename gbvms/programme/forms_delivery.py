@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import scoping
@@ -201,6 +202,24 @@ class EvaluationForm(GuardedForm):
             for i in range(1, CRITERIA_ROWS + 1) if self.cleaned_data[f"criterion_{i}"].strip()
         ]  # fmt: skip
         return data
+
+
+class ModelStatusForm(GuardedForm):
+    """A model's new status and the day it took effect (``services_models.model_status_set``)."""
+
+    model_status = forms.ChoiceField(
+        label=_("Tình trạng mới"), choices=[("", "—"), *vocab.ModelStatus.choices]
+    )
+    on = forms.DateField(label=_("Ngày hiệu lực"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["on"].initial = today
+        self.fields["on"].widget.attrs["max"] = today.isoformat()
+
+    def payload(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
 
 
 class FindingForm(GuardedForm):

@@ -263,6 +263,10 @@ class ModelStatusChange(models.Model):
     )
     status = models.CharField(max_length=10, choices=vocab.ModelStatus.choices)
     on = models.DateField()
+    # who recorded the change (empty for rows written before it was kept)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
 
     class Meta:
         ordering = ["model", "on", "id"]

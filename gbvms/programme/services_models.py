@@ -88,6 +88,8 @@ def model_save(*, actor: Any, model: ProgrammeModel | None = None, kind: str, ti
            status=status, note=note)  # fmt: skip
     check_codes("kind", [kind], "model_kind")
     check_codes("model_status", [model_status], "model_status")
+    if old_status == "dissolved" and model_status != "dissolved":
+        raise _dissolved()
     _check_links(actor, record, kind, replicated_from, linked_provider)
     if members_female < 0 or members_male < 0:
         raise invalid("members_female", _("Số thành viên không được âm."), "negative")
@@ -99,7 +101,9 @@ def model_save(*, actor: Any, model: ProgrammeModel | None = None, kind: str, ti
     created = record.pk is None
     save_new(record, "model") if created else record.save()
     if created:
-        ModelStatusChange.objects.create(model=record, status=model_status, on=established_on)
+        ModelStatusChange.objects.create(
+            model=record, status=model_status, on=established_on, changed_by=actor
+        )
     else:
         if old_start != established_on:
             # the first status change is the establishment: it moves with it
@@ -107,7 +111,9 @@ def model_save(*, actor: Any, model: ProgrammeModel | None = None, kind: str, ti
             record.status_changes.filter(on__lt=established_on).update(on=established_on)
         if old_status != model_status:
             today = max(timezone.localdate(), established_on)
-            ModelStatusChange.objects.create(model=record, status=model_status, on=today)
+            ModelStatusChange.objects.create(
+                model=record, status=model_status, on=today, changed_by=actor
+            )
     mark(before, model_keys(record))
     log("model.created" if created else "model.updated", actor=actor, record=record,
         request=request,
@@ -116,19 +122,51 @@ def model_save(*, actor: Any, model: ProgrammeModel | None = None, kind: str, ti
     return record
 
 
+def _dissolved() -> Exception:
+    return invalid(
+        "model_status",
+        _("Mô hình đã giải thể: không thể chuyển sang tình trạng khác."),
+        "dissolved_final",
+    )
+
+
+def _check_change(model: ProgrammeModel, model_status: str, on: datetime.date) -> None:
+    """A change follows the model's latest one: never after a dissolution, to another status,
+    dated from the establishment (and from the latest change) to today."""
+    latest = model.status_changes.order_by("-on", "-id").first()
+    current = latest.status if latest else model.model_status
+    if current == "dissolved":
+        raise _dissolved()
+    if model_status == current:
+        raise invalid("model_status", _("Mô hình đang ở tình trạng này."), "same_status")
+    _check_day("on", on)
+    if on < model.start:
+        raise invalid("on", _("Ngày thay đổi trước ngày thành lập mô hình."), "before_established")
+    if on > timezone.localdate():
+        raise invalid("on", _("Ngày hiệu lực không được sau hôm nay."), "in_future")
+    if latest is not None and on < latest.on:
+        raise invalid(
+            "on",
+            _("Ngày hiệu lực trước lần thay đổi tình trạng gần nhất (%(day)s).")
+            % {"day": latest.on.strftime("%d/%m/%Y")},
+            "before_latest_change",
+        )
+
+
 @transaction.atomic
 def model_status_set(*, actor: Any, model: ProgrammeModel, model_status: str,
                      on: datetime.date, request: HttpRequest | None = None
                      ) -> ProgrammeModel:  # fmt: skip
-    """Record that the model's status changed on ``on`` (not before its establishment). The
-    model's current status is that of its latest change."""
+    """Record that the model's status changed on ``on``: a known status other than the current
+    one, from the establishment (and the latest change) to today; a dissolved model changes no
+    more. The model's current status is that of its latest change."""
     check_actor(actor, model.lead_agency, model.unit)
     check_codes("model_status", [model_status], "model_status")
-    _check_day("on", on)
-    if on < model.start:
-        raise invalid("on", _("Ngày thay đổi trước ngày thành lập mô hình."), "before_established")
+    # one change at a time per model: the checks read the latest change
+    ProgrammeModel.objects.select_for_update().filter(pk=model.pk).first()
+    _check_change(model, model_status, on)
     old = model.model_status
-    ModelStatusChange.objects.create(model=model, status=model_status, on=on)
+    ModelStatusChange.objects.create(model=model, status=model_status, on=on, changed_by=actor)
     latest = model.status_changes.order_by("-on", "-id").first()
     model.model_status = latest.status if latest else model_status
     model.updated_at = timezone.now()

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("models/<int:pk>/", v.model_detail, name="model_detail"),
     path("models/<int:pk>/edit", v.model_edit, name="model_edit"),
     path("models/<int:pk>/evaluate", v.model_evaluate, name="model_evaluate"),
+    path("models/<int:pk>/status", v.model_status, name="model_status"),
     path("inspections/", v.inspection_list, name="inspection_list"),
     path("inspections/new", v.inspection_new, name="inspection_new"),
     path("inspections/<int:pk>/", v.inspection_detail, name="inspection_detail"),

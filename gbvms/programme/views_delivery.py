@@ -24,6 +24,7 @@ from gbvms.geo.models import AdminUnit
 from gbvms.programme import forms_delivery as fd
 from gbvms.programme import selectors, services_budget, services_inspections, services_models, vocab
 from gbvms.programme.models import Expenditure, Recommendation
+from gbvms.programme.views_events import history_names
 
 FORMS = {"model": fd.ModelForm, "inspection": fd.InspectionForm, "budget": fd.BudgetForm}
 SAVE = {
@@ -193,7 +194,8 @@ def _model_page(request: HttpRequest, record: Any, form: Any = None) -> HttpResp
         context["referrals_year"] = {"year": year, "sent": mine.count(), "accepted": accepted}
     context.update(
         show_provider_use=record.kind in vocab.PROVIDER_MODEL_KINDS,
-        status_changes=record.status_changes.all(),
+        status_rows=status_rows(request.user, record),
+        can_set_status=_may_set_status(request.user, record),
         meetings=record.meetings.order_by("-start"),
         evaluations=record.evaluations.select_related("evaluator"),
         form=form or fd.EvaluationForm(unit=record.unit),
@@ -216,6 +218,42 @@ def model_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
              request=request) is not None:  # fmt: skip
         return redirect("programme:model_detail", pk=pk)
     return _model_page(request, record, form)
+
+
+def _may_set_status(user: Any, record: Any) -> bool:
+    if record.model_status == "dissolved":
+        return False
+    return selectors.records(user, "model", for_write=True).filter(pk=record.pk).exists()
+
+
+def status_rows(user: Any, record: Any) -> list[dict[str, Any]]:
+    """The model's status changes, latest first: day, from → to, who (names only for the
+    lead agency's recorders and for programme.manage over the unit, as in the record history)."""
+    names = history_names(user, record)
+    rows, before = [], ""
+    for change in record.status_changes.select_related("changed_by").order_by("on", "id"):
+        who = change.changed_by
+        rows.append({"on": change.on, "to": change.get_status_display(), "from": before,
+                     "who": (who.get_full_name() or who.get_username()) if who and names
+                     else "—"})  # fmt: skip
+        before = change.get_status_display()
+    return rows[::-1]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a model's status (pilot, active, suspended, dissolved) from a given day."""
+    record = selectors.record_get_for_user(user=request.user, kind="model", pk=pk)
+    if not selectors.records(request.user, "model", for_write=True).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = fd.ModelStatusForm(request.POST or None)
+    if request.method == "POST" and _call(form, services_models.model_status_set,
+                                          actor=request.user, model=record,
+                                          request=request) is not None:  # fmt: skip
+        return redirect("programme:model_detail", pk=pk)
+    context = {"record": record, "form": form, "status_rows": status_rows(request.user, record)}
+    return render(request, "programme/model_status.html", context)
 
 
 # ------------------------------------------------------------------ inspections

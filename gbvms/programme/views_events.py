@@ -277,12 +277,18 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ details
 
 
-def history_rows(user: Any, record: Any) -> list[dict[str, Any]]:
-    """Who changed the record and when; names only for the lead agency's recorders and for
-    programme.manage over the record's unit, "—" for everyone else."""
-    names = selectors.recording_agencies(user).filter(pk=record.lead_agency_id).exists() or (
+def history_names(user: Any, record: Any) -> bool:
+    """Whether ``user`` sees who changed the record: the lead agency's recorders and
+    programme.manage over the record's unit."""
+    return selectors.recording_agencies(user).filter(pk=record.lead_agency_id).exists() or (
         scoping.has_permission(user, "programme.manage", record.unit.path)
     )
+
+
+def history_rows(user: Any, record: Any) -> list[dict[str, Any]]:
+    """Who changed the record and when; names only for those ``history_names`` allows, "—" for
+    everyone else."""
+    names = history_names(user, record)
     rows = []
     for h in record.history.select_related("history_user").order_by("-history_date")[:50]:
         who = h.history_user or (record.created_by if h.history_type == "+" else None)
