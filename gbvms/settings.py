@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gbvms.referrals",
     "gbvms.programme",
     "gbvms.indicators",
+    "gbvms.reports",
     "gbvms.api",
     "django_tasks",
     "django_tasks_db",
