@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/", include("gbvms.referrals.urls")),
     path("indicators/", include("gbvms.indicators.urls")),
     path("programme/", include("gbvms.programme.urls")),
+    path("reports/", include("gbvms.reports.urls")),
     path("help/", include("gbvms.referrals.urls_public")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,6 +19,8 @@ from gbvms.api import (
     programme,
     programme_delivery,
     referrals,
+    reports,
+    reports_files,
 )
 from gbvms.api.auth import AUTH, SecondFactorRequired
 
@@ -41,6 +43,8 @@ api.add_router("", indicators.router)
 api.add_router("", indicators_dhis2.router)
 api.add_router("/programme", programme.router)
 api.add_router("/programme", programme_delivery.router)
+api.add_router("", reports.router)
+api.add_router("", reports_files.router)
 
 
 @api.exception_handler(ValidationError)
