@@ -20,20 +20,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import create_model
 
+from gbvms.api import programme_refs as refs
 from gbvms.api.cases import Error
 from gbvms.api.referrals import Created, Problem
 from gbvms.api.schema import PageQuery, StrictSchema
-from gbvms.api.versions import field_error_code
-from gbvms.core import inputs, scoping
-from gbvms.geo.selectors import unit_get
-from gbvms.orgs.models import Agency
+from gbvms.core import inputs
 from gbvms.plans.models import Activity
 from gbvms.programme import selectors, services, vocab
 from gbvms.programme.models import Campaign
@@ -42,7 +40,6 @@ router = Router(tags=["programme"])
 
 MAX_COUNT = 10_000_000  # people, items
 MAX_AMOUNT = 10**15  # VND
-UNIT_LEVELS = {2: "province", 5: "commune"}
 
 
 def _codes(values: list[str]) -> Any:
@@ -285,32 +282,9 @@ class TrainingPage(Schema):
 # ------------------------------------------------------------------ references and errors
 
 
-def _unit(code: str, field: str = "unit_code") -> Any:
-    level = UNIT_LEVELS.get(len(code))
-    unit = unit_get(code=code, level=level) if level and code.isdigit() else None
-    if unit is None:
-        raise services.invalid(
-            field,
-            _("Không có đơn vị hành chính hiện hành mã %(code)s.") % {"code": code},
-            "unknown_unit",
-        )
-    return unit
-
-
-def _agency(pk: int) -> Agency:
-    agency = Agency.objects.select_related("unit").filter(pk=pk, is_active=True).first()
-    if agency is None:
-        raise services.invalid("lead_agency_id", _("Không tìm thấy cơ quan."), "unknown_agency")
-    return agency
-
-
-def _agencies(pks: list[int]) -> list[Agency]:
-    found = list(Agency.objects.filter(pk__in=pks, is_active=True))
-    if len(found) != len(set(pks)):
-        raise services.invalid(
-            "coordinating_agency_ids", _("Không tìm thấy cơ quan."), "unknown_agency"
-        )
-    return found
+_unit = refs.unit
+_agency = refs.agency("lead_agency_id")
+_agencies = refs.agencies("coordinating_agency_ids")
 
 
 def _activity(pk: int | None) -> Any:
@@ -340,29 +314,18 @@ REFERENCES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "campaign_id": ("campaign", _campaign),
     "coordinating_agency_ids": ("coordinating_agencies", _agencies),
 }
-API_FIELDS = {keyword: field for field, (keyword, _resolve) in REFERENCES.items()}
+API_FIELDS = refs.api_fields(REFERENCES)
 
 
 def _arguments(values: dict[str, Any]) -> dict[str, Any]:
-    """The service's keyword arguments of the API's fields (references resolved)."""
-    arguments = {}
-    for field, value in values.items():
-        keyword, resolve = REFERENCES.get(field, (field, None))
-        arguments[keyword] = resolve(value) if resolve else value
-    return arguments
+    return refs.arguments(REFERENCES, values)
 
 
 def _error(exc: ValidationError, names: dict[str, str] = API_FIELDS) -> Error:
-    """The 422 body, with the service's field names turned into the API's."""
-    if not hasattr(exc, "error_dict"):
-        return Error(code=exc.code or "validation_error", errors={"__all__": exc.messages})
-    errors = {names.get(name, name): messages for name, messages in exc.message_dict.items()}
-    return Error(code=field_error_code(exc), errors=errors)
+    return refs.error(exc, names)
 
 
-def _require(user: Any, permission: str) -> None:
-    if not scoping.has_permission(user, permission):
-        raise PermissionDenied
+_require = refs.require
 
 
 # ------------------------------------------------------------------ stored values (PATCH)

@@ -13,18 +13,16 @@ code: the API does not link cases (the page does, through ``case_get_for_user``)
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from gbvms.api import programme_refs as refs
 from gbvms.api.cases import Error
 from gbvms.api.referrals import Created, Problem
 from gbvms.api.schema import PageQuery, StrictSchema
-from gbvms.api.versions import field_error_code
 from gbvms.core import inputs, scoping
-from gbvms.geo.selectors import unit_get
-from gbvms.orgs.models import Agency
 from gbvms.plans.models import Activity, Plan
 from gbvms.programme import selectors, selectors_delivery, services, vocab
 from gbvms.programme.models import Event, Finding, ProgrammeModel, Recommendation
@@ -46,7 +44,6 @@ router = Router(tags=["programme"])
 
 MAX_COUNT = 10_000_000
 MAX_AMOUNT = 10**15  # VND
-UNIT_LEVELS = {2: "province", 5: "commune"}
 PkPath = Path(..., ge=1, le=inputs.INT_MAX)
 Id = Field(ge=1, le=inputs.INT_MAX)
 
@@ -283,43 +280,10 @@ class BudgetLinePage(Schema):
 # ------------------------------------------------------------------ references and errors
 
 
-def _unit(code: str, field: str = "unit_code") -> Any:
-    level = UNIT_LEVELS.get(len(code))
-    unit = unit_get(code=code, level=level) if level and code.isdigit() else None
-    if unit is None:
-        raise services.invalid(
-            field,
-            _("Không có đơn vị hành chính hiện hành mã %(code)s.") % {"code": code},
-            "unknown_unit",
-        )
-    return unit
-
-
-def _agency(field: str) -> Any:
-    def resolve(pk: int) -> Agency:
-        agency = Agency.objects.select_related("unit").filter(pk=pk, is_active=True).first()
-        if agency is None:
-            raise services.invalid(field, _("Không tìm thấy cơ quan."), "unknown_agency")
-        return agency
-
-    return resolve
-
-
-def _agencies(pks: list[int]) -> list[Agency]:
-    found = list(Agency.objects.filter(pk__in=pks, is_active=True))
-    if len(found) != len(set(pks)):
-        raise services.invalid("member_agency_ids", _("Không tìm thấy cơ quan."), "unknown_agency")
-    return found
-
-
-def _lookup(model: Any, field: str, message: str, code: str) -> Any:
-    def resolve(pk: int | None) -> Any:
-        found = model.objects.filter(pk=pk).first() if pk is not None else None
-        if pk is not None and found is None:
-            raise services.invalid(field, message, code)
-        return found
-
-    return resolve
+_unit = refs.unit
+_agency = refs.agency
+_agencies = refs.agencies("member_agency_ids")
+_lookup = refs.lookup
 
 
 def _provider(pk: int | None) -> Any:
@@ -345,29 +309,19 @@ REFERENCES: dict[str, tuple[str, Any]] = {
     "event_id": ("event", _lookup(Event, "event_id", _("Không tìm thấy hoạt động."),
                                   "event_unknown")),
 }  # fmt: skip
-API_FIELDS = {keyword: field for field, (keyword, _r) in REFERENCES.items()}
+API_FIELDS = refs.api_fields(REFERENCES)
 API_FIELDS |= {"start": "start", "established_on": "established_on"}
 
 
 def _arguments(values: dict[str, Any]) -> dict[str, Any]:
-    arguments = {}
-    for field, value in values.items():
-        keyword, resolve = REFERENCES.get(field, (field, None))
-        arguments[keyword] = resolve(value) if resolve else value
-    return arguments
+    return refs.arguments(REFERENCES, values)
 
 
 def _error(exc: ValidationError, extra: dict[str, str] | None = None) -> Error:
-    names = API_FIELDS | (extra or {})
-    if not hasattr(exc, "error_dict"):
-        return Error(code=exc.code or "validation_error", errors={"__all__": exc.messages})
-    errors = {names.get(name, name): messages for name, messages in exc.message_dict.items()}
-    return Error(code=field_error_code(exc), errors=errors)
+    return refs.error(exc, API_FIELDS | (extra or {}))
 
 
-def _require(user: Any, permission: str) -> None:
-    if not scoping.has_permission(user, permission):
-        raise PermissionDenied
+_require = refs.require
 
 
 def _call(service: Any, request: HttpRequest, values: dict[str, Any], extra: Any = None,
