@@ -30,6 +30,7 @@ from gbvms.plans.models import Plan, ReportingRequirement, ReportKind
 from gbvms.reports import periods
 from gbvms.reports.models import ReportingObligation, Submission
 from gbvms.reports.outline import empty_sections
+from gbvms.reports.prefill import prefill_new
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DUE_TIME = datetime.time(23, 59, 59)
@@ -237,6 +238,7 @@ def submissions_open(
                 },
             )
             if created:
+                prefill_new(submission)  # values and generated texts, still version 1
                 opened.append(submission)
     if opened:
         log_action(

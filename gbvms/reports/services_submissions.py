@@ -163,12 +163,14 @@ def submission_submit(
 ) -> SubmissionVersion:
     """Send the report: freezes its values and narrative as the next immutable version and
     sets ``first_submitted_at`` the first time."""
+    from gbvms.reports.prefill import current_values
+
     _require(actor, SUBMIT, submission)
     if version is not None and submission.version != version:
         raise Conflict("stale", code="stale")
     now = timezone.now()
     sections = sections_with_titles(submission)
-    values = submission.values
+    values = current_values(submission)  # the figures at the moment of sending
     _transition(
         submission,
         actor=actor,
@@ -178,6 +180,7 @@ def submission_submit(
         extra={
             "submitted_at": now,
             "first_submitted_at": Coalesce(F("first_submitted_at"), Value(now)),
+            "values": values,
         },
         seen_version=submission.version,  # the snapshot is what is stored
     )
