@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import scoping
-from gbvms.core.forms_util import GuardedForm
+from gbvms.core.forms_util import GuardedForm, guard_field
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency
 from gbvms.programme import selectors, vocab
@@ -188,6 +188,7 @@ class EvaluationForm(GuardedForm):
             self.fields[f"criterion_{i}"] = forms.CharField(
                 label=_("Tiêu chí %(n)s") % {"n": i}, max_length=300, required=False
             )
+            guard_field(self.fields[f"criterion_{i}"])
             self.fields[f"met_{i}"] = forms.BooleanField(label=_("Đạt"), required=False)
 
     def criteria_rows(self) -> list[tuple[Any, Any]]:
@@ -303,6 +304,8 @@ class ListFilter(GuardedForm):
         self.fields["unit"].choices = [("", _("— Tất cả —"))] + [
             (u.code, u.name) for u in units.order_by("path")
         ]
+        for field in extra.values():
+            guard_field(field)
         self.fields.update(extra)
 
 

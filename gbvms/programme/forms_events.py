@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import scoping
-from gbvms.core.forms_util import GuardedForm
+from gbvms.core.forms_util import GuardedForm, guard_field
 from gbvms.orgs.models import Agency
 from gbvms.programme import selectors, vocab
 from gbvms.programme.forms_delivery import DATE, RecordForm
@@ -98,6 +98,7 @@ class EventBase(MainFields, RecordForm):
                 required=False,
             )
             self.fields[f"funding_amount_{i}"] = _number(_("Số tiền (đồng)"))
+            guard_field(self.fields[f"funding_amount_{i}"])
 
     def rows(self, prefix_a: str, prefix_b: str, count: int) -> list[tuple[Any, Any]]:
         return [(self[f"{prefix_a}_{i}"], self[f"{prefix_b}_{i}"]) for i in range(1, count + 1)]
@@ -111,6 +112,8 @@ class EventBase(MainFields, RecordForm):
         for i in range(1, count + 1):
             code = self.cleaned_data.get(f"{prefix_a}_{i}")
             number = self.cleaned_data.get(f"{prefix_b}_{i}")
+            if f"{prefix_a}_{i}" in self.errors or f"{prefix_b}_{i}" in self.errors:
+                continue  # the field's own error says what is wrong
             if code and number is None:
                 self.add_error(f"{prefix_b}_{i}", _("Nhập số."))
             elif number and not code:
@@ -232,6 +235,7 @@ class EventForm(EventBase):
                 required=False,
             )
             self.fields[f"media_quantity_{i}"] = _number(_("Số lượng"))
+            guard_field(self.fields[f"media_quantity_{i}"])
 
     def media_rows(self) -> list[tuple[Any, Any]]:
         return self.rows("media_kind", "media_quantity", MEDIA_ROWS)
@@ -300,7 +304,7 @@ class TrainingForm(EventBase):
     hours = forms.DecimalField(
         label=_("Số giờ"), min_value=0, max_digits=5, decimal_places=1, required=False
     )
-    trainers_count = _number(_("Số giảng viên"), initial=0)
+    trainers_count = _number(_("Số giảng viên"), initial=0, max_value=32767)
     trainer_source = forms.ChoiceField(
         label=_("Nguồn giảng viên"),
         choices=BLANK + list(vocab.TrainerSource.choices),
@@ -330,6 +334,7 @@ class TrainingForm(EventBase):
                 self.fields[cell(group, sex)] = _number(
                     text, widget=forms.NumberInput(attrs={"aria-label": text, "min": 0})
                 )
+                guard_field(self.fields[cell(group, sex)])
 
     def grid(self) -> list[dict[str, Any]]:
         """Rows of the participants grid: a target group and its female/male/other cells."""

@@ -214,6 +214,10 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, status:
             raise invalid(
                 "closed_on", _("Ngày khắc phục trước ngày bắt đầu kiểm tra."), "closed_before_start"
             )
+        if closed_on > timezone.localdate():
+            raise invalid(
+                "closed_on", _("Ngày khắc phục xong không được sau hôm nay."), "closed_in_future"
+            )
     else:
         closed_on = None
     recommendation.status, recommendation.closed_on = status, closed_on

@@ -218,6 +218,8 @@ def model_evaluate(*, actor: Any, model: ProgrammeModel, date: datetime.date,
         raise invalid(
             "date", _("Ngày đánh giá trước ngày thành lập mô hình."), "before_established"
         )
+    if date > timezone.localdate():
+        raise invalid("date", _("Ngày đánh giá không được sau hôm nay."), "in_future")
     check_codes("rating", [rating], "evaluation_rating")
     check_codes("advice", [advice], "evaluation_advice")
     evaluation = ModelEvaluation(

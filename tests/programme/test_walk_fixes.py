@@ -1,0 +1,156 @@
+"""Bugs found walking the programme pages in a browser: the rows added to a form at run time
+(funding, media, participants grid, evaluation criteria, the list's activity filter) get the same
+input bounds as the other fields; evaluations and remedied recommendations are not dated in the
+future; the criteria inputs have labels; the trainers count fits its column."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gbvms.programme import services_inspections, services_models
+from gbvms.programme.models import Event, ModelEvaluation, TrainingParticipation
+
+pytestmark = pytest.mark.django_db
+Y = timezone.localdate().year
+TODAY = timezone.localdate()
+HUGE = str(10**20)
+
+
+@pytest.fixture
+def clients(recorders, as_user):
+    return {name: as_user(user) for name, user in recorders.items()}
+
+
+def _event_post(agencies, commune_a, **overrides):
+    data = {
+        "kind": "launch", "title": "Lễ phát động", "unit": commune_a.pk,
+        "lead_agency": agencies["a"].pk, "start": f"{Y}-01-15", "status": "done",
+        "participants_female": "6", "participants_male": "4",
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def _training_post(agencies, commune_a, **overrides):
+    data = {
+        "title": "Tập huấn cho cộng tác viên", "topic": "provider_skills",
+        "unit": commune_a.pk, "lead_agency": agencies["a"].pk, "start": f"{Y}-01-10",
+        "status": "done", "target_groups": ["collaborators"], "p_collaborators_female": "12",
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"media_kind_1": "banner", "media_quantity_1": HUGE}, "media_quantity_1"),
+        ({"funding_source_1": "commune", "funding_amount_1": HUGE}, "funding_amount_1"),
+    ],
+)
+def test_event_rows_refuse_a_number_no_column_holds(clients, agencies, commune_a, overrides,
+                                                     field):  # fmt: skip
+    data = _event_post(agencies, commune_a, **overrides)
+    response = clients["rec_a"].post(reverse("programme:event_new"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Số nằm ngoài giới hạn cho phép."]
+    assert not Event.objects.exists()
+
+
+def test_training_grid_and_funding_refuse_huge_numbers(clients, agencies, commune_a):
+    data = _training_post(
+        agencies, commune_a, p_collaborators_female=HUGE, funding_source_1="commune",
+        funding_amount_1=HUGE,
+    )  # fmt: skip
+    response = clients["rec_a"].post(reverse("programme:training_new"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["p_collaborators_female"] == ["Số nằm ngoài giới hạn cho phép."]
+    assert errors["funding_amount_1"] == ["Số nằm ngoài giới hạn cho phép."]
+    assert not Event.objects.exists()
+    assert not TrainingParticipation.objects.exists()
+
+
+def test_trainers_count_beyond_its_column_is_a_field_error(clients, agencies, commune_a):
+    data = _training_post(agencies, commune_a, trainers_count="100000")
+    response = clients["rec_a"].post(reverse("programme:training_new"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["trainers_count"]
+    assert not Event.objects.exists()
+
+
+def test_list_activity_filter_with_a_huge_number_is_not_a_500(clients):
+    url = reverse("programme:event_list")
+    response = clients["rec_a"].get(url, {"activity": HUGE})
+    assert response.status_code == 200
+    assert response.context["filter"].errors["activity"]
+
+
+def _model(recorders, agencies, commune_a):
+    return services_models.model_save(
+        actor=recorders["rec_a"], kind="male_pioneers", title="CLB Nam giới tiên phong",
+        unit=commune_a, lead_agency=agencies["a"], established_on=datetime.date(Y, 1, 1),
+    )  # fmt: skip
+
+
+def _evaluation(agencies, **overrides):
+    data = {"date": TODAY.isoformat(), "evaluator": agencies["a"].pk, "rating": "good",
+            "advice": "replicate", "criterion_1": "Sinh hoạt đều đặn"}  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_evaluation_criterion_with_a_control_character_is_refused(clients, recorders, agencies,
+                                                                  commune_a):  # fmt: skip
+    model = _model(recorders, agencies, commune_a)
+    url = reverse("programme:model_evaluate", args=[model.pk])
+    response = clients["rec_a"].post(url, _evaluation(agencies, criterion_1="a\x01b"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["criterion_1"]
+    assert not ModelEvaluation.objects.exists()
+
+
+def test_evaluation_in_the_future_is_a_field_error(clients, recorders, agencies, commune_a):
+    model = _model(recorders, agencies, commune_a)
+    url = reverse("programme:model_evaluate", args=[model.pk])
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    response = clients["rec_a"].post(url, _evaluation(agencies, date=tomorrow.isoformat()))
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == ["Ngày đánh giá không được sau hôm nay."]
+    assert not ModelEvaluation.objects.exists()
+
+
+def test_evaluation_criteria_inputs_have_labels(clients, recorders, agencies, commune_a):
+    model = _model(recorders, agencies, commune_a)
+    page = clients["rec_a"].get(reverse("programme:model_detail", args=[model.pk]))
+    html = page.content.decode()
+    for i in range(1, 6):
+        assert f'<label for="id_criterion_{i}" class="visually-hidden">Tiêu chí {i}</label>' in html
+
+
+def test_recommendation_remedied_in_the_future_is_a_field_error(clients, recorders, agencies,
+                                                                commune_a):  # fmt: skip
+    inspection = services_inspections.inspection_save(
+        actor=recorders["rec_a"], kind="periodic", title="Kiểm tra định kỳ", unit=commune_a,
+        lead_agency=agencies["a"], start=datetime.date(Y, 1, 1), end=datetime.date(Y, 1, 2),
+    )  # fmt: skip
+    rec = services_inspections.recommendation_add(
+        actor=recorders["rec_a"], inspection=inspection, text="Niêm yết",
+        responsible_agency=agencies["a"], due_date=datetime.date(Y, 1, 20),
+    )  # fmt: skip
+    url = reverse("programme:recommendation_update", args=[rec.pk])
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    response = clients["rec_a"].post(
+        url, {f"r{rec.pk}-status": "done", f"r{rec.pk}-closed_on": tomorrow.isoformat()}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["closed_on"] == [
+        "Ngày khắc phục xong không được sau hôm nay."
+    ]
+    rec.refresh_from_db()
+    assert rec.status == "open"
+    assert rec.closed_on is None
