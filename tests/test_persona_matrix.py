@@ -403,6 +403,18 @@ ROUTES: list[Route] = [
       ok=422),
     R("post", "/api/v1/programme/budget-lines/{budget}/expenditures", SIGNED_IN, json=True,
       ok=422),
+    # ---- report pages: no persona here reports (reports.submit/approve); the programme
+    # officer manages obligations and sees completeness; no report 999999 exists (404)
+    R("get", "/reports/", PROGRAMME, ok=200, no=403),
+    R("get", "/reports/completeness/", PROGRAMME, ok=200, no=403),
+    R("get", "/reports/obligations/", PROGRAMME, ok=200, no=403),
+    R("post", "/reports/obligations/{plan}/generate", PROGRAMME, no={"statistician": 403}),
+    R("post", "/reports/obligations/{plan}/open", PROGRAMME, data={"year": 2027},
+      no={"statistician": 403}),
+    *[R("get", f"/reports/999999/{tail}", set()) for tail in ("", "compare?a=1&b=2")],
+    *[R("post", f"/reports/999999/{verb}", set(), data={"reason": "x"})
+      for verb in ("save", "submit", "prefill", "return", "accept", "approve", "reopen",
+                   "missing")],
 ]  # fmt: skip
 
 

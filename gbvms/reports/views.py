@@ -1,0 +1,517 @@
+"""Pages of reports: the list (one's own, and those to review), the report with its sections
+form, snapshots and versions, and the compare page. The review actions, completeness and
+obligations pages are in ``views_review.py``.
+
+Thin views: parse the form, fetch through ``selectors`` (404 for not visible == nonexistent),
+call one service, render or redirect. A service's ValidationError becomes a form error, its
+Forbidden a 403; the prefill/compare/consolidation helpers are optional (imported lazily)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from importlib import import_module
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from gbvms.core import scoping
+from gbvms.core.pagination import paginate, query_without_page
+from gbvms.reports import forms as rf
+from gbvms.reports import periods as report_periods
+from gbvms.reports import selectors
+from gbvms.reports import services_submissions as ss
+from gbvms.reports.errors import code_of
+from gbvms.reports.models import EDITABLE, Status, Submission, SubmissionVersion, Transition
+from gbvms.reports.selectors import APPROVE, SUBMIT
+
+logger = logging.getLogger(__name__)
+
+ERRORS = {
+    "stale": gettext_lazy("Báo cáo đã được người khác sửa; tải lại trang để xem bản mới nhất."),
+    "state_changed": gettext_lazy("Trạng thái báo cáo vừa thay đổi; tải lại trang."),
+    "not_editable": gettext_lazy("Báo cáo không còn ở trạng thái được sửa."),
+    "invalid_transition": gettext_lazy("Không thể thực hiện thao tác này ở trạng thái hiện tại."),
+    "children_pending": gettext_lazy(
+        "Chưa thể phê duyệt: còn báo cáo của cấp dưới chưa được phê duyệt hoặc ghi nhận thiếu."
+    ),
+    "reason_required": gettext_lazy("Cần nêu lý do."),
+    "reason_too_long": gettext_lazy("Lý do quá dài (tối đa 2000 ký tự)."),
+    "unknown_section": gettext_lazy("Mục báo cáo không hợp lệ."),
+    "invalid_sections": gettext_lazy("Nội dung một mục không hợp lệ hoặc quá dài."),
+}
+STATUS_LABELS = {
+    "met": gettext_lazy("Đạt"),
+    "not_met": gettext_lazy("Chưa đạt"),
+    "insufficient_data": gettext_lazy("Không đủ số liệu"),
+    "not_due": gettext_lazy("Chưa đến hạn"),
+}
+SENT = (Status.SUBMITTED, Status.ACCEPTED, Status.APPROVED, Status.LOCKED)
+
+
+def error_text(exc: ValidationError) -> str:
+    return str(ERRORS.get(code_of(exc), _("Không thực hiện được thao tác.")))
+
+
+def optional(module: str, name: str) -> Any:
+    """A helper another part of the project may not have built yet (None then)."""
+    try:
+        return getattr(import_module(f"gbvms.reports.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def may_use_reports(user: Any) -> bool:
+    return any(scoping.has_permission(user, p) for p in (SUBMIT, APPROVE, "plans.manage"))
+
+
+def _require_reports(user: Any) -> None:
+    if not may_use_reports(user):
+        raise PermissionDenied
+
+
+# ------------------------------------------------------------------ labels
+
+
+def period_label(key: str) -> str:
+    """ "6 tháng đầu năm 2026", "Năm 2026", "Tháng hành động 2026"; a cut-off window says so."""
+    try:
+        period = report_periods.parse(key)
+    except ValueError:
+        return key
+    if period.type == "AM":
+        return _("Tháng hành động %(year)s") % {"year": period.year}
+    label = period.label()
+    if period.cutoff:
+        label = label.split(" (")[0]
+        label += " " + _("(kỳ chốt số liệu %(start)s–%(end)s)") % {
+            "start": period.start.strftime("%d/%m/%Y"),
+            "end": period.end.strftime("%d/%m/%Y"),
+        }
+    return label
+
+
+def period_end(key: str) -> datetime.date:
+    try:
+        return report_periods.parse(key).end
+    except ValueError:
+        return datetime.date.min
+
+
+def requirement_label(requirement: Any) -> str:
+    return _("Báo cáo %(kind)s (hạn %(due)s)") % {
+        "kind": requirement.get_kind_display().lower(),
+        "due": requirement.due_label(),
+    }
+
+
+def late_flag(submission: Submission, now: datetime.datetime | None = None) -> str:
+    """ "Quá hạn": due passed and never submitted; "Gửi muộn": first submitted after the due
+    time; "" otherwise."""
+    now = now or timezone.now()
+    first = submission.first_submitted_at
+    if first is None:
+        return str(_("Quá hạn")) if submission.due_at < now else ""
+    return str(_("Gửi muộn")) if first > submission.due_at else ""
+
+
+def row(submission: Submission) -> dict[str, Any]:
+    obligation = submission.obligation
+    return {
+        "s": submission,
+        "requirement": requirement_label(obligation.requirement),
+        "period": period_label(submission.period),
+        "late": late_flag(submission),
+        "versions": getattr(submission, "versions_count", None),
+        "unit": obligation.submitter_unit.name,
+        "agency": obligation.submitter_agency.name,
+        "recipient": obligation.recipient_agency.name,
+    }
+
+
+# ------------------------------------------------------------------ list
+
+
+def _periods(user: Any) -> list[str]:
+    keys = set(selectors.submission_list(user).values_list("period", flat=True).distinct())
+    return sorted(keys, key=lambda k: (period_end(k), k), reverse=True)
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_reports(user)
+    submits = scoping.has_permission(user, SUBMIT)
+    role = request.GET.get("role") or ("submitter" if submits else "recipient")
+    role = role if role in ("submitter", "recipient") else "submitter"
+    keys = _periods(user)
+    choices = [(k, period_label(k)) for k in keys] + [("all", _("Tất cả các kỳ"))]
+    data = request.GET.copy()
+    data.setdefault("period", keys[0] if keys else "all")
+    form = rf.ListFilterForm(data, periods=choices)
+    cleaned = form.cleaned_data if form.is_valid() else {"period": "all", "status": ""}
+    period = cleaned.get("period")
+    qs = selectors.submission_list(user, period=None if period == "all" else period, role=role)
+    if cleaned.get("status"):
+        qs = qs.filter(status=cleaned["status"])
+    qs = qs.select_related("obligation__submitter_agency").annotate(
+        versions_count=Count("versions")
+    )
+    page = paginate(request, qs)
+    page.object_list = [row(s) for s in page.object_list]
+    context = {
+        "role": role,
+        "tabs": [(k, label) for k, label in rf.ROLE_CHOICES],
+        "filter": form,
+        "page": page,
+        "query": query_without_page(request),
+        "manages": scoping.has_permission(user, "plans.manage"),
+        "reviews": scoping.has_permission(user, APPROVE),
+    }
+    return render(request, "reports/list.html", context)
+
+
+# ------------------------------------------------------------------ the report
+
+
+def _may_write(user: Any, submission: Submission) -> bool:
+    try:
+        selectors.submission_get_for_user(user, submission.pk, for_write=True)
+    except Http404:
+        return False
+    return True
+
+
+def _cells(values: list[Any]) -> list[dict[str, Any]]:
+    """Indicator rows as shown: a suppressed count is "<5", a missing one "—"."""
+    out = []
+    for item in values or []:
+        if not isinstance(item, dict):
+            continue
+        hidden = bool(item.get("suppressed"))
+
+        def text(key: str, hidden: bool = hidden, item: dict[str, Any] = item) -> str:
+            if hidden and key in ("numerator", "denominator", "value"):
+                return "<5"
+            value = item.get(key)
+            return "—" if value in (None, "") else str(value)
+
+        status = item.get("status") or ""
+        out.append(
+            {
+                "indicator": item.get("indicator_name") or item.get("name") or text("indicator"),
+                "numerator": text("numerator"),
+                "denominator": text("denominator"),
+                "value": text("value"),
+                "target": text("target"),
+                "status": str(STATUS_LABELS.get(status, "—")),
+                "suppressed": hidden,
+            }
+        )
+    return out
+
+
+def _last_reason(submission: Submission) -> Transition | None:
+    return (
+        submission.transitions.filter(to_status__in=[Status.RETURNED, Status.REOPENED])
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _children(user: Any, submission: Submission) -> list[dict[str, Any]]:
+    """The reports this one consolidates, as its submitter (their recipient) sees them."""
+    visible = set(selectors.submission_list(user).values_list("pk", flat=True))
+    rows = []
+    children = selectors.children_of(submission).select_related(
+        "obligation__submitter_agency", "obligation__submitter_unit", "obligation__recipient_unit"
+    )
+    for child in children.order_by("obligation__submitter_unit__path", "pk"):
+        recipient = selectors.is_recipient(user, child)
+        rows.append(
+            {
+                "s": child,
+                "agency": child.obligation.submitter_agency.name,
+                "unit": child.obligation.submitter_unit.name,
+                "status": child.get_status_display()
+                if child.status != Status.DRAFT or child.pk in visible
+                else _("Chưa gửi"),
+                "late": late_flag(child),
+                "visible": child.pk in visible,
+                "may_mark": recipient
+                and child.status not in (Status.APPROVED, Status.LOCKED)
+                and not child.missing_reason,
+            }
+        )
+    return rows
+
+
+def _snapshot(submission: Submission) -> SubmissionVersion | None:
+    return submission.versions.order_by("-number").first()
+
+
+def _safe(call: Any, submission: Submission) -> Any:
+    """An optional helper's answer; its failure is logged and never breaks the page."""
+    try:
+        return call(submission)
+    except Exception:
+        logger.exception("reports: optional helper %s failed", getattr(call, "__name__", call))
+        return None
+
+
+def _extras(submission: Submission) -> dict[str, Any]:
+    """What the optional helpers add: live changes, changes since approval, missing children."""
+    out: dict[str, Any] = {}
+    live = optional("compare", "live_changes")
+    if live is not None and submission.status not in EDITABLE:
+        found = _safe(live, submission) or []
+        out["live_changes"] = [c for c in found if isinstance(c, dict)]
+    since = optional("compare", "changes_since_approval")
+    if since is not None:
+        out["changes_since_approval"] = _safe(since, submission)
+    consolidated = optional("consolidate", "consolidated")
+    if consolidated is not None:
+        result = _safe(consolidated, submission)
+        out["consolidated_missing"] = list(getattr(result, "missing", None) or [])
+    return out
+
+
+def live_rows(changes: list[dict[str, Any]]) -> list[dict[str, str]]:
+    def first(item: dict[str, Any], *keys: str) -> str:
+        for key in keys:
+            if item.get(key) not in (None, ""):
+                return str(item[key])
+        return "—"
+
+    return [
+        {
+            "indicator": first(c, "indicator_name", "name", "indicator"),
+            "was": first(c, "snapshot", "was", "old", "submitted"),
+            "now": first(c, "live", "now", "current", "new"),
+        }
+        for c in changes
+    ]
+
+
+def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    editable = submission.status in EDITABLE
+    writer = _may_write(user, submission)
+    sections = ss.sections_with_titles(submission)
+    snapshot = None if editable else _snapshot(submission)
+    last = _last_reason(submission) if writer else None
+    notes = (last.notes or {}) if last and last.to_status == Status.RETURNED else {}
+    shown = snapshot.sections if snapshot else sections
+    for section in shown:
+        section["note"] = notes.get(section["key"], "")
+    form = forms.get("sections_form")
+    if form is None and editable and writer:
+        form = rf.SectionsForm(initial={"version": submission.version}, sections=sections)
+    recipient = selectors.is_recipient(user, submission) and submission.status != Status.DRAFT
+    extras = _extras(submission)
+    context: dict[str, Any] = {
+        "s": submission,
+        "o": submission.obligation,
+        "period": period_label(submission.period),
+        "requirement": requirement_label(submission.obligation.requirement),
+        "late": late_flag(submission),
+        "values": _cells(snapshot.values if snapshot else submission.values),
+        "snapshot": snapshot,
+        "sections": shown,
+        "notes": notes,
+        "sections_form": form if editable and writer else None,
+        "form_fields": _with_notes(form, notes) if form is not None and writer else [],
+        "writer": writer,
+        "last": last,
+        "can_prefill": optional("prefill", "submission_prefill") is not None,
+        "versions": list(submission.versions.order_by("number")),
+        "children": _children(user, submission) if writer else [],
+        "recipient": recipient,
+        "docx_url": f"/api/v1/reports/{submission.pk}/docx",
+        "xlsx_url": f"/api/v1/reports/{submission.pk}/xlsx",
+        "live": live_rows(extras.get("live_changes", [])),
+        **extras,
+    }
+    if recipient:
+        from gbvms.reports.views_review import review_forms
+
+        context.update(review_forms(submission, sections, forms))
+    return context
+
+
+def _with_notes(form: Any, notes: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"field": f, "note": notes.get(f.name[2:], "")} for f in form.section_fields()]
+
+
+def render_detail(
+    request: HttpRequest, submission: Submission, status: int = 200, **forms: Any
+) -> HttpResponse:
+    return render(
+        request, "reports/detail.html", detail_context(request, submission, **forms), status=status
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.submission_get_for_user(request.user, pk)
+    return render_detail(request, submission)
+
+
+def _save_posted(request: HttpRequest, submission: Submission) -> tuple[Any, Submission | None]:
+    """Save the posted sections; on an error the form carries it (and the typed text)."""
+    form = rf.SectionsForm(request.POST, sections=ss.sections_with_titles(submission))
+    if not form.is_valid():
+        return form, None
+    try:
+        saved = ss.submission_save_sections(
+            actor=request.user,
+            submission=submission,
+            sections=form.sections(),
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, error_text(exc))
+        return form, None
+    return form, saved
+
+
+def _form_failed(request: HttpRequest, submission: Submission, form: Any) -> HttpResponse:
+    """The page again with the typed text and the error; a report that is no longer editable
+    shows the error as a message (there is no form to put it on)."""
+    submission.refresh_from_db()
+    if submission.status not in EDITABLE:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render_detail(request, submission, sections_form=form)
+
+
+def _writable(request: HttpRequest, pk: int) -> Submission:
+    """The report for a write: visible (else 404), and written by this user (else 403)."""
+    submission = selectors.submission_get_for_user(request.user, pk)
+    if not _may_write(request.user, submission):
+        raise PermissionDenied
+    return submission
+
+
+@login_required
+@require_POST
+def report_save(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _writable(request, pk)
+    form, saved = _save_posted(request, submission)
+    if saved is None:
+        return _form_failed(request, submission, form)
+    messages.success(request, _("Đã lưu báo cáo."))
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _writable(request, pk)
+    with transaction.atomic():
+        form, saved = _save_posted(request, submission)
+        if saved is not None:
+            try:
+                version = ss.submission_submit(
+                    actor=request.user, submission=saved, version=saved.version
+                )
+            except ValidationError as exc:
+                form.add_error(None, error_text(exc))
+                transaction.set_rollback(True)
+                saved = None
+    if saved is None:
+        return _form_failed(request, submission, form)
+    messages.success(
+        request, _("Đã gửi báo cáo (phiên bản %(number)s).") % {"number": version.number}
+    )
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_prefill(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _writable(request, pk)
+    prefill = optional("prefill", "submission_prefill")
+    if prefill is None:
+        raise Http404
+    form, saved = _save_posted(request, submission)
+    if saved is None:
+        return _form_failed(request, submission, form)
+    try:
+        prefill(submission=saved, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Đã cập nhật số liệu từ hệ thống."))
+    return redirect("reports:detail", pk=pk)
+
+
+# ------------------------------------------------------------------ compare
+
+
+def _version(submission: Submission, raw: str | None) -> SubmissionVersion:
+    if not raw or not raw.isdigit() or len(raw) > 6:
+        raise Http404
+    found = submission.versions.filter(number=int(raw)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def section_diff(a: SubmissionVersion, b: SubmissionVersion) -> list[dict[str, Any]]:
+    old = {s["key"]: s for s in a.sections}
+    rows = []
+    for section in b.sections:
+        before = old.get(section["key"], {}).get("text", "")
+        rows.append(
+            {
+                "title": section.get("title", ""),
+                "a": before,
+                "b": section.get("text", ""),
+                "changed": before != section.get("text", ""),
+            }
+        )
+    return rows
+
+
+def value_diff(a: SubmissionVersion, b: SubmissionVersion) -> list[dict[str, Any]]:
+    old = {c["indicator"]: c for c in _cells(a.values)}
+    rows = []
+    for cell in _cells(b.values):
+        before = old.get(cell["indicator"], {}).get("value", "—")
+        rows.append(
+            {"indicator": cell["indicator"], "a": before, "b": cell["value"],
+             "changed": before != cell["value"]}
+        )  # fmt: skip
+    return rows
+
+
+@login_required
+@require_GET
+def report_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.submission_get_for_user(request.user, pk)
+    a = _version(submission, request.GET.get("a"))
+    b = _version(submission, request.GET.get("b"))
+    context = {
+        "s": submission,
+        "period": period_label(submission.period),
+        "a": a,
+        "b": b,
+        "sections": section_diff(a, b),
+        "values": value_diff(a, b),
+        "back": reverse("reports:detail", args=[pk]),
+    }
+    return render(request, "reports/compare.html", context)
