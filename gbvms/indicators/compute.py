@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -289,27 +289,77 @@ def ancestor(versions: list[IndicatorVersion], *, child_level: str, child_col: s
     return cells
 
 
+# the columns ``store`` writes, in the order of its rows
+STORE_FIELDS = ("version", "unit_path", "level", "period", "disagg", "n", "d", "value", "p90",
+                "hidden", "hidden_reason", "computed_at")  # fmt: skip
+
+
+def _int(x: Any) -> int | None:
+    return None if x is None else int(x)  # SUM() is a Decimal on PostgreSQL
+
+
+def _float(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def insert_values(rows: Iterable[tuple], connection: Any = None) -> int:
+    """Insert ``rows`` (tuples in ``STORE_FIELDS`` order, values ready for the database) into
+    IndicatorValue's table in one set-based write, without model instances: COPY on PostgreSQL,
+    one prepared statement run over every row (``executemany``) elsewhere. Runs in the caller's
+    transaction; the unique constraint raises ``IntegrityError`` as ``bulk_create`` would."""
+    connection = connection or connections[router.db_for_write(IndicatorValue)]
+    meta = IndicatorValue._meta
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    columns = ", ".join(qn(meta.get_field(name).column) for name in STORE_FIELDS)
+    rows = list(rows)
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(STORE_FIELDS))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from _meta)
+            cursor.executemany(sql, rows)
+    return len(rows)
+
+
 def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[str] | None,
           year: int, level: str) -> int:  # fmt: skip
     """Replace the stored cells of ``versions`` for ``units`` (None: every unit of ``level``)
-    and the periods of ``year`` with ``cells``. Zero breakdown cells are not stored (sparse)."""
-    now = timezone.now()
-    version_ids = [v.pk for v in versions]
+    and the periods of ``year`` with ``cells``, hidden ("pending") until the suppression pass.
+    Zero breakdown cells are not stored (sparse). Set-based: one DELETE, then plain tuples
+    written by ``insert_values`` (no model instances), in the caller's transaction."""
+    connection = connections[router.db_for_write(IndicatorValue)]
+    meta = IndicatorValue._meta
+    version_ids = {v.pk for v in versions}
     old = IndicatorValue.objects.filter(
-        version_id__in=version_ids, level=level, period__in=periods.year_keys(year)
+        version_id__in=sorted(version_ids), level=level, period__in=periods.year_keys(year)
     )
     if units is not None:
         old = old.filter(unit_path__in=list(units))
-    old.delete()
-    new = [
-        IndicatorValue(version_id=vid, unit_path=path, level=level, period=period, disagg=disagg,
-                       n=n, d=d, value=value, p90=p90, computed_at=now, hidden=True,
-                       hidden_reason="pending")
-        for (vid, path, period, disagg), (n, d, value, p90) in cells.rows.items()
-        if vid in version_ids and (disagg == "" or n or d)
-    ]  # fmt: skip
-    IndicatorValue.objects.bulk_create(new, batch_size=2000)
-    return len(new)
+    old.delete()  # nothing refers to a cell, no signals: one DELETE statement
+    # the values that are the same on every row, as the database takes them
+    now, hidden, reason, level_db = (
+        meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in (("computed_at", timezone.now()), ("hidden", True),
+                            ("hidden_reason", "pending"), ("level", level))
+    )  # fmt: skip
+    return insert_values(
+        (
+            (vid, path, level_db, period, disagg, _int(n), _int(d), _float(value), _float(p90),
+             hidden, reason, now)
+            for (vid, path, period, disagg), (n, d, value, p90) in cells.rows.items()
+            if vid in version_ids and (disagg == "" or n or d)
+        ),
+        connection,
+    )  # fmt: skip
 
 
 def _suppress(versions: list[IndicatorVersion], provinces: Iterable[str | None],

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -63,18 +63,24 @@ def new_versions(
 
 
 def _copy_before(versions: list[IndicatorVersion], year: int) -> None:
-    """Values of years before ``year`` are carried over from the current versions."""
-    for version in versions:
-        old = IndicatorValue.objects.filter(
-            version__indicator=version.indicator, version__status="current"
-        ).exclude(period__gte=str(year))
-        IndicatorValue.objects.bulk_create(
-            [IndicatorValue(version=version, unit_path=c.unit_path, level=c.level,
-                            period=c.period, disagg=c.disagg, n=c.n, d=c.d, value=c.value,
-                            p90=c.p90, hidden=c.hidden, hidden_reason=c.hidden_reason,
-                            computed_at=c.computed_at) for c in old.iterator()],
-            batch_size=2000,
-        )  # fmt: skip
+    """Values of years before ``year`` are carried over from the current versions: one
+    ``INSERT … SELECT`` per version, inside the database (no row comes through Python)."""
+    connection = connections[router.db_for_write(IndicatorValue)]
+    qn = connection.ops.quote_name
+    meta, vmeta = IndicatorValue._meta, IndicatorVersion._meta
+    kept = [f.column for f in meta.concrete_fields if f.name not in {"id", "version"}]
+    version_col, period_col = (qn(meta.get_field(name).column) for name in ("version", "period"))
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({version_col}, {', '.join(map(qn, kept))}) "  # noqa: S608 (names from _meta)
+        f"SELECT %s, {', '.join(f'c.{qn(col)}' for col in kept)} "
+        f"FROM {qn(meta.db_table)} c INNER JOIN {qn(vmeta.db_table)} v "
+        f"ON c.{version_col} = v.{qn(vmeta.pk.column)} "
+        f"WHERE v.{qn(vmeta.get_field('indicator').column)} = %s "
+        f"AND v.{qn(vmeta.get_field('status').column)} = %s AND c.{period_col} < %s"
+    )
+    with connection.cursor() as cursor:
+        for version in versions:
+            cursor.execute(sql, [version.pk, version.indicator_id, "current", str(year)])
 
 
 @transaction.atomic
