@@ -12,6 +12,7 @@ Errors: ``Forbidden`` (403), ``Conflict`` (409: ``invalid_transition``, ``state_
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from gbvms.reports.models import (
     SubmissionVersion,
     Transition,
 )
+from gbvms.reports.notify import notify_transition
 from gbvms.reports.outline import outline_for
 from gbvms.reports.selectors import APPROVE, SUBMIT, children_of, is_recipient, parents_of
 
@@ -109,6 +111,7 @@ def _transition(
         obj=submission,
         changes={"status": [old, to]},
     )
+    transaction.on_commit(partial(notify_transition, submission.pk, to))  # the other side
     submission.refresh_from_db()
     return submission
 

@@ -1,0 +1,155 @@
+"""Telling the people concerned that a report changed state (REPORTING §B.4).
+
+- submitted → the recipient agency's approvers (``reports.approve`` over the recipient unit);
+- returned, accepted, approved, reopened → the submitter agency's reporters
+  (``reports.submit`` over the submitter unit). Locking (a period closed, or the parent
+  approved) tells nobody: it changes nothing the submitter can do.
+
+Each notice is an in-app notification (the project's ``Notification``, shown on the
+notifications page) and an e-mail, both written only once the transition commits
+(``transaction.on_commit``): a transition that rolls back tells nobody. A message carries the
+report's requirement kind, its period, the new status and a link — never a section's text, a
+reason or a note (the reader opens the report, which checks access). There are no per-user
+opt-outs in the project; users without an e-mail address get the in-app notice only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gbvms.cases.models import NOTIFICATION_LABELS, Notification
+from gbvms.core.roles import roles_with
+from gbvms.orgs.models import Agency, Membership
+from gbvms.reports.models import Status, Submission
+
+SUBMIT, APPROVE = "reports.submit", "reports.approve"
+
+KINDS = {
+    Status.SUBMITTED: "report_submitted",
+    Status.RETURNED: "report_returned",
+    Status.ACCEPTED: "report_accepted",
+    Status.APPROVED: "report_approved",
+    Status.REOPENED: "report_reopened",
+}
+# the labels of the notifications page (NOTIFICATION_LABELS is the project's one table)
+NOTIFICATION_LABELS.update(
+    {
+        "report_submitted": gettext_lazy("Có báo cáo mới được gửi"),
+        "report_returned": gettext_lazy("Báo cáo bị trả lại"),
+        "report_accepted": gettext_lazy("Báo cáo đã được tiếp nhận"),
+        "report_approved": gettext_lazy("Báo cáo đã được phê duyệt"),
+        "report_reopened": gettext_lazy("Báo cáo đã được mở lại"),
+        "report_due": gettext_lazy("Báo cáo sắp đến hạn"),
+        "report_overdue": gettext_lazy("Báo cáo quá hạn"),
+    }
+)
+
+
+def report_link(submission: Submission) -> str:
+    try:
+        return reverse("reports:detail", args=[submission.pk])
+    except NoReverseMatch:  # the pages are not mounted (yet)
+        return f"/reports/{submission.pk}/"
+
+
+def people(agency: Agency | int, unit_path: str, permission: str) -> list[Any]:
+    """Active users holding ``permission`` in ``agency`` with a scope covering ``unit_path``."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    rows = Membership.objects.filter(
+        agency_id=agency_id,
+        agency__is_active=True,
+        is_active=True,
+        role__in=roles_with(permission),
+        user__is_active=True,
+    ).select_related("user", "scope_unit")
+    found = {}
+    for membership in rows:
+        scope = membership.scope_unit.path if membership.scope_unit_id else "/"
+        if unit_path.startswith(scope):
+            found[membership.user_id] = membership.user
+    return list(found.values())
+
+
+def submitters_of(submission: Submission) -> list[Any]:
+    obligation = submission.obligation
+    return people(obligation.submitter_agency_id, obligation.submitter_unit.path, SUBMIT)
+
+
+def approvers_of(submission: Submission) -> list[Any]:
+    obligation = submission.obligation
+    return people(obligation.recipient_agency_id, obligation.recipient_unit.path, APPROVE)
+
+
+def describe(submission: Submission, status: str) -> dict[str, str]:
+    """The codes and dates of a message, in Vietnamese (no free text)."""
+    requirement = submission.obligation.requirement
+    with translation.override("vi"):
+        return {
+            "kind": str(requirement.get_kind_display()),
+            "period": submission.period,
+            "status": str(Status(status).label),
+            "due": submission.due_at.astimezone(_vietnam()).strftime("%d/%m/%Y"),
+            "unit": submission.obligation.submitter_unit.name,
+            "link": f"{settings.SITE_URL}{report_link(submission)}",
+        }
+
+
+def _vietnam() -> Any:
+    from gbvms.reports.services_obligations import VIETNAM
+
+    return VIETNAM
+
+
+def send(users: list[Any], kind: str, subject: str, message: str, link: str) -> int:
+    """In-app notice and e-mail to ``users``, both after the caller's transaction commits."""
+    unique = [u for u in {u.pk: u for u in users}.values() if u.is_active]
+    if not unique:
+        return 0
+    emails = sorted({u.email for u in unique if u.email})
+    ids = [u.pk for u in unique]
+
+    def deliver() -> None:
+        Notification.objects.bulk_create(
+            [Notification(user_id=pk, kind=kind, link=link[:200]) for pk in ids]
+        )
+        if emails:
+            send_mail(subject=subject, message=message, from_email=None,
+                      recipient_list=emails, fail_silently=True)  # fmt: skip
+
+    transaction.on_commit(deliver)
+    return len(unique)
+
+
+def notify_transition(pk: int, status: str) -> int:
+    """Tell the other side that submission ``pk`` entered ``status`` (the services call it
+    through ``transaction.on_commit``; what it writes and sends happens after a commit)."""
+    kind = KINDS.get(status)
+    submission = (
+        Submission.objects.select_related(
+            "obligation__requirement", "obligation__submitter_unit", "obligation__recipient_unit"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if kind is None or submission is None:
+        return 0
+    users = approvers_of(submission) if kind == "report_submitted" else submitters_of(submission)
+    facts = describe(submission, status)
+    with translation.override("vi"):
+        subject = _("[GBVMS] Báo cáo %(kind)s kỳ %(period)s: %(status)s") % facts
+        message = (
+            _(
+                "Báo cáo %(kind)s kỳ %(period)s của %(unit)s (hạn %(due)s) chuyển sang trạng "
+                "thái: %(status)s.\nXem báo cáo: %(link)s"
+            )
+            % facts
+        )
+    return send(users, kind, subject, message, report_link(submission))
