@@ -202,8 +202,11 @@ def current_values(submission: Submission) -> list[dict[str, Any]]:
     return values_for(submission)
 
 
-def generated(submission: Submission) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """(values, section texts) a prefill writes."""
+def generated(
+    submission: Submission, opening: bool = False
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """(values, section texts) a prefill writes. ``opening``: the draft is being opened, when
+    every child is still a draft, so the list of missing children is left out."""
     texts = delivery_for(submission)
     if has_children(submission):
         from gbvms.reports.consolidate import consolidated
@@ -212,7 +215,7 @@ def generated(submission: Submission) -> tuple[list[dict[str, Any]], dict[str, s
         values = found.values
         for key, text in found.texts.items():
             texts[key] = "\n".join(t for t in (texts.get(key, ""), text) if t)
-        if "data" in texts and found.missing_text:
+        if "data" in texts and found.missing_text and not opening:
             texts["data"] = "\n".join(t for t in (texts["data"], found.missing_text) if t)
     else:
         values = values_for(submission)
@@ -240,7 +243,7 @@ def merged_sections(submission: Submission, texts: dict[str, str]) -> tuple[list
 def prefill_new(submission: Submission) -> None:
     """Fill a draft just opened (``submissions_open``): part of its creation, so its version
     stays 1."""
-    values, texts = generated(submission)
+    values, texts = generated(submission, opening=True)
     sections, _filled = merged_sections(submission, texts)
     Submission.objects.filter(pk=submission.pk, version=submission.version).update(
         values=values, sections=sections
