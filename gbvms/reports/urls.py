@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from gbvms.reports import views as v
+from gbvms.reports import views_compare as vc
 from gbvms.reports import views_overview as vo
 from gbvms.reports import views_review as vr
 
@@ -20,7 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/save", v.report_save, name="save"),
     path("<int:pk>/submit", v.report_submit, name="submit"),
     path("<int:pk>/prefill", v.report_prefill, name="prefill"),
-    path("<int:pk>/compare", v.report_compare, name="compare"),
+    path("<int:pk>/compare", vc.report_compare, name="compare"),
     path("<int:pk>/return", vr.report_return, name="return"),
     path("<int:pk>/accept", vr.report_accept, name="accept"),
     path("<int:pk>/approve", vr.report_approve, name="approve"),

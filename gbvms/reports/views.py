@@ -8,7 +8,6 @@ Forbidden a 403; the prefill/compare/consolidation helpers are optional (importe
 
 from __future__ import annotations
 
-import datetime
 import logging
 from importlib import import_module
 from typing import Any
@@ -20,8 +19,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -29,10 +26,18 @@ from django.views.decorators.http import require_GET, require_POST
 from gbvms.core import scoping
 from gbvms.core.pagination import paginate, query_without_page
 from gbvms.reports import forms as rf
-from gbvms.reports import periods as report_periods
 from gbvms.reports import selectors
 from gbvms.reports import services_submissions as ss
 from gbvms.reports.errors import code_of
+from gbvms.reports.labels import (
+    cells,
+    late_flag,
+    live_rows,
+    period_end,
+    period_label,
+    requirement_label,
+    row,
+)
 from gbvms.reports.models import EDITABLE, Status, Submission, SubmissionVersion, Transition
 from gbvms.reports.selectors import APPROVE, SUBMIT
 
@@ -51,13 +56,6 @@ ERRORS = {
     "unknown_section": gettext_lazy("Mục báo cáo không hợp lệ."),
     "invalid_sections": gettext_lazy("Nội dung một mục không hợp lệ hoặc quá dài."),
 }
-STATUS_LABELS = {
-    "met": gettext_lazy("Đạt"),
-    "not_met": gettext_lazy("Chưa đạt"),
-    "insufficient_data": gettext_lazy("Không đủ số liệu"),
-    "not_due": gettext_lazy("Chưa đến hạn"),
-}
-SENT = (Status.SUBMITTED, Status.ACCEPTED, Status.APPROVED, Status.LOCKED)
 
 
 def error_text(exc: ValidationError) -> str:
@@ -79,65 +77,6 @@ def may_use_reports(user: Any) -> bool:
 def _require_reports(user: Any) -> None:
     if not may_use_reports(user):
         raise PermissionDenied
-
-
-# ------------------------------------------------------------------ labels
-
-
-def period_label(key: str) -> str:
-    """ "6 tháng đầu năm 2026", "Năm 2026", "Tháng hành động 2026"; a cut-off window says so."""
-    try:
-        period = report_periods.parse(key)
-    except ValueError:
-        return key
-    if period.type == "AM":
-        return _("Tháng hành động %(year)s") % {"year": period.year}
-    label = period.label()
-    if period.cutoff:
-        label = label.split(" (")[0]
-        label += " " + _("(kỳ chốt số liệu %(start)s–%(end)s)") % {
-            "start": period.start.strftime("%d/%m/%Y"),
-            "end": period.end.strftime("%d/%m/%Y"),
-        }
-    return label
-
-
-def period_end(key: str) -> datetime.date:
-    try:
-        return report_periods.parse(key).end
-    except ValueError:
-        return datetime.date.min
-
-
-def requirement_label(requirement: Any) -> str:
-    return _("Báo cáo %(kind)s (hạn %(due)s)") % {
-        "kind": requirement.get_kind_display().lower(),
-        "due": requirement.due_label(),
-    }
-
-
-def late_flag(submission: Submission, now: datetime.datetime | None = None) -> str:
-    """ "Quá hạn": due passed and never submitted; "Gửi muộn": first submitted after the due
-    time; "" otherwise."""
-    now = now or timezone.now()
-    first = submission.first_submitted_at
-    if first is None:
-        return str(_("Quá hạn")) if submission.due_at < now else ""
-    return str(_("Gửi muộn")) if first > submission.due_at else ""
-
-
-def row(submission: Submission) -> dict[str, Any]:
-    obligation = submission.obligation
-    return {
-        "s": submission,
-        "requirement": requirement_label(obligation.requirement),
-        "period": period_label(submission.period),
-        "late": late_flag(submission),
-        "versions": getattr(submission, "versions_count", None),
-        "unit": obligation.submitter_unit.name,
-        "agency": obligation.submitter_agency.name,
-        "recipient": obligation.recipient_agency.name,
-    }
 
 
 # ------------------------------------------------------------------ list
@@ -192,35 +131,6 @@ def _may_write(user: Any, submission: Submission) -> bool:
     except Http404:
         return False
     return True
-
-
-def _cells(values: list[Any]) -> list[dict[str, Any]]:
-    """Indicator rows as shown: a suppressed count is "<5", a missing one "—"."""
-    out = []
-    for item in values or []:
-        if not isinstance(item, dict):
-            continue
-        hidden = bool(item.get("suppressed"))
-
-        def text(key: str, hidden: bool = hidden, item: dict[str, Any] = item) -> str:
-            if hidden and key in ("numerator", "denominator", "value"):
-                return "<5"
-            value = item.get(key)
-            return "—" if value in (None, "") else str(value)
-
-        status = item.get("status") or ""
-        out.append(
-            {
-                "indicator": item.get("indicator_name") or item.get("name") or text("indicator"),
-                "numerator": text("numerator"),
-                "denominator": text("denominator"),
-                "value": text("value"),
-                "target": text("target"),
-                "status": str(STATUS_LABELS.get(status, "—")),
-                "suppressed": hidden,
-            }
-        )
-    return out
 
 
 def _last_reason(submission: Submission) -> Transition | None:
@@ -285,24 +195,8 @@ def _extras(submission: Submission) -> dict[str, Any]:
     if consolidated is not None:
         result = _safe(consolidated, submission)
         out["consolidated_missing"] = list(getattr(result, "missing", None) or [])
+        out["consolidated_missing_text"] = getattr(result, "missing_text", "")
     return out
-
-
-def live_rows(changes: list[dict[str, Any]]) -> list[dict[str, str]]:
-    def first(item: dict[str, Any], *keys: str) -> str:
-        for key in keys:
-            if item.get(key) not in (None, ""):
-                return str(item[key])
-        return "—"
-
-    return [
-        {
-            "indicator": first(c, "indicator_name", "name", "indicator"),
-            "was": first(c, "snapshot", "was", "old", "submitted"),
-            "now": first(c, "live", "now", "current", "new"),
-        }
-        for c in changes
-    ]
 
 
 def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -> dict[str, Any]:
@@ -327,7 +221,7 @@ def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -
         "period": period_label(submission.period),
         "requirement": requirement_label(submission.obligation.requirement),
         "late": late_flag(submission),
-        "values": _cells(snapshot.values if snapshot else submission.values),
+        "values": cells(snapshot.values if snapshot else submission.values),
         "snapshot": snapshot,
         "sections": shown,
         "notes": notes,
@@ -457,61 +351,3 @@ def report_prefill(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã cập nhật số liệu từ hệ thống."))
     return redirect("reports:detail", pk=pk)
-
-
-# ------------------------------------------------------------------ compare
-
-
-def _version(submission: Submission, raw: str | None) -> SubmissionVersion:
-    if not raw or not raw.isdigit() or len(raw) > 6:
-        raise Http404
-    found = submission.versions.filter(number=int(raw)).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def section_diff(a: SubmissionVersion, b: SubmissionVersion) -> list[dict[str, Any]]:
-    old = {s["key"]: s for s in a.sections}
-    rows = []
-    for section in b.sections:
-        before = old.get(section["key"], {}).get("text", "")
-        rows.append(
-            {
-                "title": section.get("title", ""),
-                "a": before,
-                "b": section.get("text", ""),
-                "changed": before != section.get("text", ""),
-            }
-        )
-    return rows
-
-
-def value_diff(a: SubmissionVersion, b: SubmissionVersion) -> list[dict[str, Any]]:
-    old = {c["indicator"]: c for c in _cells(a.values)}
-    rows = []
-    for cell in _cells(b.values):
-        before = old.get(cell["indicator"], {}).get("value", "—")
-        rows.append(
-            {"indicator": cell["indicator"], "a": before, "b": cell["value"],
-             "changed": before != cell["value"]}
-        )  # fmt: skip
-    return rows
-
-
-@login_required
-@require_GET
-def report_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_get_for_user(request.user, pk)
-    a = _version(submission, request.GET.get("a"))
-    b = _version(submission, request.GET.get("b"))
-    context = {
-        "s": submission,
-        "period": period_label(submission.period),
-        "a": a,
-        "b": b,
-        "sections": section_diff(a, b),
-        "values": value_diff(a, b),
-        "back": reverse("reports:detail", args=[pk]),
-    }
-    return render(request, "reports/compare.html", context)

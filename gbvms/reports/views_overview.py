@@ -25,6 +25,7 @@ from gbvms.plans.selectors import can_manage, plan_get
 from gbvms.reports import forms as rf
 from gbvms.reports import selectors
 from gbvms.reports.completeness import completeness
+from gbvms.reports.labels import period_end, period_label, requirement_label
 from gbvms.reports.models import ReportingObligation, Submission
 from gbvms.reports.selectors import APPROVE
 from gbvms.reports.services_obligations import (
@@ -33,7 +34,6 @@ from gbvms.reports.services_obligations import (
     submissions_open,
     valid_on,
 )
-from gbvms.reports.views import period_end, period_label, requirement_label
 
 MANAGE = "plans.manage"
 SOON = datetime.timedelta(days=3)

@@ -18,8 +18,9 @@ from gbvms.reports import forms as rf
 from gbvms.reports import selectors
 from gbvms.reports import services_submissions as ss
 from gbvms.reports.errors import Forbidden, code_of
+from gbvms.reports.labels import late_flag
 from gbvms.reports.models import Status, Submission
-from gbvms.reports.views import error_text, late_flag, render_detail
+from gbvms.reports.views import error_text, render_detail
 
 
 def review_forms(

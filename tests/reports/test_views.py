@@ -322,3 +322,26 @@ def test_the_obligations_page_generates_and_opens(world):
     assert reporter.get("/reports/obligations/").status_code == 403
     assert reporter.post(f"/reports/obligations/{world.plan.pk}/generate").status_code == 404
     assert Submission.objects.count() == count
+
+
+def test_indicator_values_keep_small_cells_hidden_and_show_names(cycle):
+    draft = cycle.get(cycle.a)
+    Submission.objects.filter(pk=draft.pk).update(
+        values=[
+            {"indicator": "R01", "name": "Tỷ lệ người bị hại được hỗ trợ", "kind": "ratio",
+             "numerator": None, "denominator": None, "value": None, "suppressed": True,
+             "target": 90, "comparator": ">", "status": "insufficient_data"},
+            {"indicator": "P02", "name": "Số lớp tập huấn", "kind": "count",
+             "numerator": 1234, "denominator": None, "value": 1234, "suppressed": False,
+             "target": None, "comparator": None, "status": None},
+        ]
+    )  # fmt: skip
+    html = verified_client(cycle.reporter_a).get(f"/reports/{draft.pk}/").content.decode()
+    assert "Tỷ lệ người bị hại được hỗ trợ" in html
+    assert "<td>&lt;5</td>" in html
+    assert "<td>ẩn</td>" in html  # a hidden percentage
+    assert "trên 90" in html
+    assert "Không đủ số liệu" in html
+    assert "1.234" in html
+    assert "R01" not in html
+    assert "insufficient_data" not in html
