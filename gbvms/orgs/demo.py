@@ -52,7 +52,15 @@ USERS = [
         "reporting_officer",
         COMMUNE_A,
     ),
-]
+    # reports (issue 12): the two communes' People's Committees, and the Department of Home
+    # Affairs, which receives and approves their reports and sends its own upwards
+    ("reporter1", "Cán bộ báo cáo UBND phường Kon Tum (demo)", "xa_a", "reporting_officer",
+     COMMUNE_A),
+    ("reporter2", "Cán bộ báo cáo UBND xã Đăk Tô (demo)", "xa_b", "reporting_officer",
+     COMMUNE_B),
+    ("province_reporter", "Cán bộ tổng hợp báo cáo Sở Nội vụ (demo)", "noivu",
+     "reporting_officer", PROVINCE),
+]  # fmt: skip
 
 
 @dataclass
@@ -105,6 +113,6 @@ def demo_lines(options: dict[str, object]) -> list[str]:
         f"demo: {result.agencies} agencies in Tỉnh Quảng Ngãi (51)",
         f"demo accounts (password: {settings.DEMO_PASSWORD}):",
     ]
-    lines += [f"  {username:<13} {role:<18} {scope}" for username, role, scope in result.users]
+    lines += [f"  {username:<17} {role:<18} {scope}" for username, role, scope in result.users]
     lines.append("  (admin must set up a TOTP second factor at first sign-in)")
     return lines

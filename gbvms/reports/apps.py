@@ -7,8 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo"
 
     def ready(self) -> None:
-        from gbvms.core import scoping
+        from gbvms.core import demo, scoping
         from gbvms.reports import models
+        from gbvms.reports.demo import demo_lines
         from gbvms.reports.selectors import obligation_need_to_know, submission_need_to_know
 
         report_permissions = {"reports.submit", "reports.approve"}
@@ -21,6 +22,7 @@ class ReportsConfig(AppConfig):
         )
         for model in (models.SubmissionVersion, models.Transition):
             scoping.register(model, via="submission", permissions=report_permissions)
+        demo.register("reports", demo_lines)
         scoping.register(
             models.DocumentRecord, via="submission_version", permissions=report_permissions
         )

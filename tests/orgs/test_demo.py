@@ -35,6 +35,9 @@ def test_demo_loads_idempotently_with_every_role(settings, capsys):
         "hotline": ("hotline_operator", "51"),
         "provider": ("provider_staff", "51"),
         "recorder": ("reporting_officer", "23293"),
+        "reporter1": ("reporting_officer", "23293"),
+        "reporter2": ("reporting_officer", "23401"),
+        "province_reporter": ("reporting_officer", "51"),
     }
     got = {
         m.user.username: (m.role, m.scope_unit.code)
