@@ -345,3 +345,18 @@ def test_indicator_values_keep_small_cells_hidden_and_show_names(cycle):
     assert "1.234" in html
     assert "R01" not in html
     assert "insufficient_data" not in html
+
+
+def test_update_figures_saves_the_typed_text_then_prefills(cycle):
+    pytest.importorskip("gbvms.reports.prefill")
+    draft = cycle.get(cycle.a)
+    client = verified_client(cycle.reporter_a)
+    assert 'data-testid="prefill"' in client.get(f"/reports/{draft.pk}/").content.decode()
+    response = client.post(f"/reports/{draft.pk}/prefill", _sections(draft, data="Tự viết"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert _text(draft, "data") == "Tự viết"  # what the submitter wrote is kept
+    assert draft.version == 3  # saved, then prefilled
+    stale = client.post(f"/reports/{draft.pk}/prefill", {"version": 1, "s_data": "Bản cũ"})
+    assert stale.status_code == 200
+    assert "Bản cũ" in stale.content.decode()
