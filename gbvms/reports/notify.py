@@ -92,8 +92,9 @@ def describe(submission: Submission, status: str) -> dict[str, str]:
     """The codes and dates of a message, in Vietnamese (no free text)."""
     requirement = submission.obligation.requirement
     with translation.override("vi"):
+        kind = str(requirement.get_kind_display())
         return {
-            "kind": str(requirement.get_kind_display()),
+            "kind": kind[:1].lower() + kind[1:],  # "Báo cáo năm", "Báo cáo 6 tháng"
             "period": submission.period,
             "status": str(Status(status).label),
             "due": submission.due_at.astimezone(_vietnam()).strftime("%d/%m/%Y"),
