@@ -53,6 +53,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--communes", type=int, default=100)
     parser.add_argument("--province", default="38")
     parser.add_argument("--repeat", type=int, default=3, help="timed DOCX generations")
+    parser.add_argument("--profile", action="store_true", help="cProfile one more DOCX")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", default="", help="keep the scratch SQLite database in this dir")
@@ -207,7 +208,9 @@ def consolidation(people: dict[str, Any]) -> tuple[float | None, str, Any]:
     return None, "neither gbvms.reports.consolidate nor gbvms.reports.prefill exists", None
 
 
-def province_docx(people: dict[str, Any], pooled: Any, repeat: int) -> dict[str, Any]:
+def province_docx(
+    people: dict[str, Any], pooled: Any, repeat: int, profile: bool = False
+) -> dict[str, Any]:
     from gbvms.reports import export
     from gbvms.reports.models import DocumentRecord, Submission
     from gbvms.reports.services_submissions import submission_submit
@@ -227,6 +230,15 @@ def province_docx(people: dict[str, Any], pooled: Any, repeat: int) -> dict[str,
                                                actor=people["province_reporter"])  # fmt: skip
         times.append(time.perf_counter() - started)
         size = len(content)
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        export.submission_docx(submission=province, actor=people["province_reporter"])
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     record = DocumentRecord.objects.get(submission_version__submission=province)
     doc = export.report_doc(province)
     tables = sum(1 for b in doc.blocks if b.kind == "table") + sum(
@@ -265,7 +277,7 @@ def main() -> None:
             print(f"consolidation ({how}): {took:.3f} s{detail}", flush=True)
         else:
             print(f"consolidation not measured: {how}", flush=True)
-        result = province_docx(people, pooled, args.repeat)
+        result = province_docx(people, pooled, args.repeat, args.profile)
         result = {"province_docx_s": result.pop("province_docx_s"),
                   "consolidate_100_s": round(took, 3) if took is not None else None,
                   "communes": args.communes, "cases": args.cases, "db": connection.vendor,

@@ -343,6 +343,10 @@ def ratio_chart(values: list[dict], title: str) -> bytes | None:
     return png if isinstance(png, bytes) else None
 
 
+def _local_date(at: datetime.datetime) -> datetime.date:
+    return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
+
+
 def report_doc(
     submission: Submission,
     *,
@@ -363,8 +367,7 @@ def report_doc(
     agency, unit = obligation.submitter_agency, obligation.submitter_unit
     recipient = obligation.recipient_agency
     if date is None:
-        at = snapshot.created_at if snapshot is not None else timezone.now()
-        date = timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
+        date = _local_date(snapshot.created_at if snapshot is not None else timezone.now())
     values = _values(submission, snapshot)
     label = period_label(submission.period)
     blocks: list[d.Block] = []
@@ -445,20 +448,20 @@ def document_record(*, submission: Submission, snapshot: SubmissionVersion,
 
     with transaction.atomic():
         # Serialise the first downloads of one version (a row lock on PostgreSQL).
-        SubmissionVersion.objects.select_for_update().filter(pk=snapshot.pk).exists()
+        list(SubmissionVersion.objects.select_for_update().filter(pk=snapshot.pk).values("pk"))
         found = DocumentRecord.objects.filter(submission_version=snapshot).order_by("pk").first()
         if found is not None:
             return found
-        draft = report_doc(submission, version=snapshot)
+        agency = submission.obligation.submitter_agency
         return document_register(
             actor=actor,
-            issuer=submission.obligation.submitter_agency,
-            symbol=draft.symbol,
-            summary=d.one_line(draft.summary)[:500],
-            date=draft.date,
+            issuer=agency,
+            symbol=symbol_for(agency),
+            summary=d.one_line(summary_for(submission))[:500],
+            date=_local_date(snapshot.created_at),
             type="BC",
             signer="",
-            recipients=list(draft.recipients),
+            recipients=[submission.obligation.recipient_agency.name],
             submission_version=snapshot,
         )
 
