@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gbvms.programme import services_inspections, services_models
+from gbvms.programme import services, services_inspections, services_models
 from gbvms.programme.models import Event, ModelEvaluation, TrainingParticipation
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,52 @@ def test_recommendation_remedied_in_the_future_is_a_field_error(clients, recorde
     rec.refresh_from_db()
     assert rec.status == "open"
     assert rec.closed_on is None
+
+
+def _line(recorders, agencies, commune_a):
+    from gbvms.programme import services_budget
+
+    return services_budget.budget_line_save(
+        actor=recorders["rec_a"], title="Kinh phí truyền thông", fiscal_year=Y,
+        unit=commune_a, lead_agency=agencies["a"], funding_source="commune",
+        amount_estimated=30_000_000, amount_allocated=25_000_000,
+    )  # fmt: skip
+
+
+def test_budget_amounts_have_dots_between_thousands(clients, recorders, agencies, commune_a):
+    line = _line(recorders, agencies, commune_a)
+    listing = clients["rec_a"].get(reverse("programme:budget_list"), {"year": Y}).content.decode()
+    assert "25.000.000" in listing
+    assert "30.000.000" in listing  # the totals by funding source
+    assert "25000000" not in listing
+    detail = clients["rec_a"].get(reverse("programme:budget_detail", args=[line.pk]))
+    assert "30.000.000" in detail.content.decode()
+
+
+def test_event_costs_have_dots_between_thousands(clients, agencies, commune_a):
+    data = _event_post(agencies, commune_a, cost_actual="5000000", funding_source_1="commune",
+                       funding_amount_1="5000000")  # fmt: skip
+    response = clients["rec_a"].post(reverse("programme:event_new"), data)
+    assert response.status_code == 302
+    html = clients["rec_a"].get(response.url).content.decode()
+    assert html.count("5.000.000") == 2
+    assert "5000000" not in html
+
+
+@pytest.mark.parametrize("name", ["event", "training", "model", "inspection", "budget"])
+def test_list_tables_scroll_inside_their_frame_on_a_phone(clients, recorders, agencies, commune_a,
+                                                          training_of, name):  # fmt: skip
+    rec_a = recorders["rec_a"]
+    services.event_save(actor=rec_a, kind="community", title="Truyền thông", unit=commune_a,
+                        lead_agency=agencies["a"], start=datetime.date(Y, 1, 5),
+                        participants_female=3)  # fmt: skip
+    training_of(rec_a, start=datetime.date(Y, 1, 6), end=datetime.date(Y, 1, 6))
+    _line(recorders, agencies, commune_a)
+    _model(recorders, agencies, commune_a)
+    services_inspections.inspection_save(
+        actor=rec_a, kind="periodic", title="Kiểm tra định kỳ", unit=commune_a,
+        lead_agency=agencies["a"], start=datetime.date(Y, 1, 1), end=datetime.date(Y, 1, 2),
+    )  # fmt: skip
+    html = clients["rec_a"].get(reverse(f"programme:{name}_list")).content.decode()
+    assert html.count('<div class="table-wrap"><table class="wide">') >= 1
+    assert 'data-testid="empty"' not in html
