@@ -572,13 +572,20 @@ def send_reminders(today: datetime.date | None = None) -> int:
     """E-mail the members of each agency whose reminders are due (plan and date only) and mark
     them sent; the agency's task page lists them too. Returns how many were sent. Each
     reminder is claimed by a conditional update (two runs at once send it once) and its
-    e-mail goes out after that commits."""
+    e-mail goes out after that commits.
+
+    A reporting deadline whose requirement has active obligations is reminded by the reports
+    app instead (``gbvms.reports.reminders``: 7, 3 and 1 days before, and overdue, per
+    submission), which this also runs; its calendar reminders are not sent."""
+    from gbvms.reports.reminders import send_report_reminders
+
     today = today or timezone.localdate()
     due = Reminder.objects.filter(
         sent_at__isnull=True, remind_on__lte=today, entry__due_on__gte=today,
         entry__withdrawn_at__isnull=True,  # a date an edit removed (calendar_build)
-    )  # fmt: skip
-    return sum(_send_reminder(pk) for pk in list(due.values_list("pk", flat=True)))
+    ).exclude(entry__requirement__obligations__active=True)  # fmt: skip
+    sent = sum(_send_reminder(pk) for pk in list(due.values_list("pk", flat=True)))
+    return sent + send_report_reminders(today)
 
 
 @transaction.atomic
