@@ -203,3 +203,16 @@ def test_list_tables_scroll_inside_their_frame_on_a_phone(clients, recorders, ag
     html = clients["rec_a"].get(reverse(f"programme:{name}_list")).content.decode()
     assert html.count('<div class="table-wrap"><table class="wide">') >= 1
     assert 'data-testid="empty"' not in html
+
+
+def test_xlsx_error_echoing_a_5000_character_cell_is_shortened(recorders, as_user):
+    from tests.programme.test_xlsx import EVENT_HEADERS, book_bytes, event_row, upload
+
+    long_kind = "x" * 5000
+    data = book_bytes(EVENT_HEADERS, [event_row(**{"Loại hoạt động": long_kind})])
+    response = upload(as_user(recorders["rec_a"]), "event", data)
+    assert response.status_code == 400
+    assert not Event.objects.exists()
+    page = response.content.decode()
+    assert '<td class="break-anywhere">Giá trị không có trong danh mục: xxx' in page
+    assert "x" * 300 not in page
