@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gbvms.core import scoping
@@ -206,7 +206,15 @@ def generated(
     submission: Submission, opening: bool = False
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """(values, section texts) a prefill writes. ``opening``: the draft is being opened, when
-    every child is still a draft, so the list of missing children is left out."""
+    every child is still a draft, so the list of missing children is left out. The texts are
+    Vietnamese whatever the caller's language: they go into the official document."""
+    with translation.override("vi"):
+        return _generated(submission, opening)
+
+
+def _generated(
+    submission: Submission, opening: bool
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     texts = delivery_for(submission)
     if has_children(submission):
         from gbvms.reports.consolidate import consolidated

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from gbvms.core.models import AccessLog
 from gbvms.indicators import targets
@@ -217,10 +218,12 @@ def test_prefill_fills_only_empty_sections_and_refreshes_values(filled, commune_
     seen = draft.version
     cases(filled.personas["worker_a"], commune_a, 1)
     process_pending()
-    done = prefill.submission_prefill(submission=draft, actor=filled.reporter_a)
+    with translation.override("en"):  # an English-speaking officer: the report stays Vietnamese
+        done = prefill.submission_prefill(submission=draft, actor=filled.reporter_a)
     assert done.version == seen + 1
     assert text_of(done, "communication") == "Chúng tôi tự viết."
     assert text_of(done, "training").startswith("Tổ chức 1 lớp tập huấn với 20 lượt")
+    assert "Cộng tác viên, nhân viên xã hội: 15" in text_of(done, "training")
     assert by_code(done.values)["R01"]["numerator"] == 6
     entry = AccessLog.objects.unscoped().filter(action="reports.submission.prefilled").get()
     assert entry.changes == {"sections": ["training"], "values": 11}
