@@ -39,6 +39,7 @@ from gbvms.plans.forms import (
     reviewed_result,
 )
 from gbvms.plans.models import ActivityAgency, PlanImport, PlanStatus, TaskStatus
+from gbvms.reports.deadlines import agency_deadlines, entry_states
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -322,11 +323,22 @@ def agency_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "query": query_without_page(request),
         "statuses": [*TaskStatus.choices, ("overdue", _("Quá hạn"))],
-        "calendar": selectors.agency_calendar(agency, since=today)[:30],
+        **_calendar(request.user, agency, today),
         "reminders": selectors.agency_reminders(agency)[:20],
         "programme": agency_programme_calendar(request.user, agency, today),
     }
     return render(request, "plans/agency_tasks.html", context)
+
+
+def _calendar(user: Any, agency: Any, today: Any) -> dict[str, Any]:
+    """The agency's coming dates, each report deadline with the state of the agency's report
+    (``reports.deadlines``), and this year's report deadlines the user may see."""
+    deadlines = agency_deadlines(user, agency, today.year)
+    states = entry_states(deadlines)
+    calendar = list(selectors.agency_calendar(agency, since=today)[:30])
+    for entry in calendar:
+        entry.deadline = states.get((entry.requirement_id, entry.due_on))
+    return {"calendar": calendar, "deadlines": deadlines}
 
 
 @login_required
