@@ -49,7 +49,7 @@ IMPLIED_SECTIONS = {"III": "Kết quả thực hiện nhiệm vụ, giải pháp
 # The office that drafts a People's Committee's report ("Lưu: VT, <office>"): the commune's
 # Phòng Văn hóa - Xã hội, the province's Khoa giáo - Văn xã desk (not verified: REPORTING §B.2).
 DRAFTING_OFFICE = {"commune": "VHXH", "province": "KGVX"}
-_UNIT_WORDS = re.compile(r"\s+(tỉnh|thành phố|xã|phường|đặc khu|huyện|quận|thị xã)\s", re.I)
+_UNIT_WORDS = re.compile(r"\s+(tỉnh|thành phố|xã|phường|đặc khu|huyện|quận|thị xã)\s")
 _UNIT_PREFIX = re.compile(r"^(tỉnh|thành phố|xã|phường|đặc khu)\s+", re.I)
 _SECTION_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\.\s+(?P<title>.*)$")
 _ITEM_OF_SECTION = re.compile(r"^(?P<roman>[IVXLC]+)\.(?P<n>\d+)\.\s+(?P<title>.*)$")
@@ -103,10 +103,17 @@ def parent_body(agency: Any) -> str:
 
 
 def issuer_title(agency: Any) -> str:
-    """The issuing body as the header writes it, in full: "UBND xã Đăk Tô" → "Ủy ban nhân dân
-    xã Đăk Tô" (the superior's line keeps the usual "UBND TỈNH …")."""
-    name = d.one_line(agency.name)
-    return re.sub(r"^UBND\b", "Ủy ban nhân dân", name)
+    """The issuing body as the header writes it: "UBND xã Đăk Tô" in full ("Ủy ban nhân dân
+    xã Đăk Tô"); under a superior that already names the unit, without the unit ("Sở Nội vụ
+    tỉnh Quảng Ngãi" under "UBND tỉnh Quảng Ngãi" → "Sở Nội vụ")."""
+    name = re.sub(r"^UBND\b", "Ủy ban nhân dân", d.one_line(agency.name))
+    superior = d.one_line(parent_body(agency)).casefold()
+    match = _UNIT_WORDS.search(f" {name} ")
+    if match and match.start() > 0 and superior:
+        head, tail = name[: match.start()].strip(), name[match.start() :].strip()
+        if head and superior.endswith(tail.casefold()):
+            return head
+    return name
 
 
 def abbreviation(agency: Any) -> str:
@@ -120,7 +127,9 @@ def abbreviation(agency: Any) -> str:
     name = d.one_line(agency.name)
     match = _UNIT_WORDS.search(f" {name} ")
     head = name[: match.start()] if match and match.start() > 0 else name
-    initials = "".join(word[0] for word in head.split() if word[:1].isalnum())
+    initials = "".join(
+        word[0] for word in head.split() if word[:1].isalnum() and word.lower() not in {"và"}
+    )
     return (initials.upper() or "CQ")[:20]
 
 

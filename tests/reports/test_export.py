@@ -109,10 +109,13 @@ def test_the_issuing_body_symbol_place_and_signature(cycle):
 
 def test_a_department_is_under_the_provinces_peoples_committee(cycle):
     doc = report_doc(cycle.get(cycle.health))
-    assert doc.issuer == "Sở Y tế tỉnh Quảng Ngãi"
+    assert doc.issuer == "Sở Y tế"  # the superior's line names the province
+    assert doc.issuer_name == "Sở Y tế tỉnh Quảng Ngãi"  # as running text names it
     assert doc.parent_body == "UBND tỉnh Quảng Ngãi"
     assert doc.symbol == "BC-SYT"
     assert doc.signer_authority == ["GIÁM ĐỐC"]
+    cycle.health.name = "Sở Giáo dục và Đào tạo tỉnh Quảng Ngãi"
+    assert export.symbol_for(cycle.health) == "BC-SGDĐT"
     cycle.health.short_name = "syt-qn"
     assert export.symbol_for(cycle.health) == "BC-SYT-QN"
 
