@@ -262,6 +262,7 @@ def test_action_month_paragraphs(filled, commune_a):
     services.event_save(actor=filled.officer, kind="street", title="Diễu hành",
                         unit=commune_a, lead_agency=filled.a, start=D(YEAR, 11, 25),
                         participants_female=50)  # fmt: skip
+    process_pending()
     month = Submission(obligation=filled.get(filled.a).obligation, period="2026AM")
     texts = prefill.delivery_for(month)
     assert list(texts) == ["launch", "communication", "support", "inspection", "funding",
@@ -278,3 +279,7 @@ def test_action_month_paragraphs(filled, commune_a):
     assert texts["inspection"] == ""
     assert texts["funding"].startswith("Kinh phí được giao 20.000.000 đồng, đã chi trong kỳ 0")
     assert texts["recommendations"] == ""
+    # the engine has no Action Month period: the values read the year
+    r01 = by_code(prefill.values_for(month))["R01"]
+    assert (r01["period"], r01["numerator"]) == ("2026", 5)
+    assert by_code(prefill.values_for(month))["P05"]["numerator"] == 5  # 3 before, 2 in the month
