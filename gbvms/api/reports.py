@@ -352,6 +352,8 @@ def _completeness_allowed(user: Any, unit: AdminUnit) -> bool:
     summary="Completeness and timeliness of a requirement's reports over a unit and period",
 )
 def report_completeness(request: HttpRequest, query: Query[CompletenessQuery]) -> Any:
+    if not any(scoping.has_permission(request.user, p) for p in READERS_OF_COMPLETENESS):
+        return Status(403, Problem(code="forbidden", detail="Forbidden"))
     requirement = ReportingRequirement.objects.filter(pk=query.requirement).first()
     unit = AdminUnit.objects.current().filter(code=query.unit).first()
     if requirement is None or unit is None:

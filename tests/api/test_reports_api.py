@@ -484,6 +484,9 @@ def test_completeness_unknowns_bad_period_and_outsiders(cycle, province, other_p
     params = {"requirement": cycle.annual.pk, "period": "2026C", "unit": province.code}
     unknown = _completeness(lead, **{**params, "requirement": 999999})
     assert (unknown.status_code, unknown.json()["code"]) == (404, "requirement_not_found")
+    # who may read no completeness at all learns nothing of what exists
+    blind = _completeness(cycle.client["worker_a"], **{**params, "requirement": 999999})
+    assert (blind.status_code, blind.json()["code"]) == (403, "forbidden")
     nowhere = _completeness(lead, **{**params, "unit": "00000"})
     assert (nowhere.status_code, nowhere.json()["code"]) == (404, "unit_not_found")
     bad = _completeness(lead, **{**params, "period": "2026Q5"})
