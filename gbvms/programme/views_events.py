@@ -395,7 +395,10 @@ def record_cancel(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = fe.CancelForm(request.POST)
     back = _url(f"{kind}_detail", record.pk) or _url("home")
     if not form.is_valid():
-        messages.error(request, _("Lý do hủy không hợp lệ (tối đa 500 ký tự)."))
+        reason_errors = " ".join(form.errors.get("reason", []))
+        messages.error(
+            request, _("Chưa hủy: lý do hủy không hợp lệ. %(error)s") % {"error": reason_errors}
+        )
         return redirect(back)
     services.record_cancel(
         actor=request.user, record=record, reason=form.cleaned_data["reason"], request=request

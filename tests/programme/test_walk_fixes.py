@@ -216,3 +216,26 @@ def test_xlsx_error_echoing_a_5000_character_cell_is_shortened(recorders, as_use
     page = response.content.decode()
     assert '<td class="break-anywhere">Giá trị không có trong danh mục: xxx' in page
     assert "x" * 300 not in page
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("a\x02b", "Văn bản chứa ký tự điều khiển không hợp lệ."),
+        ("x" * 501, "tối đa 500"),
+    ],
+)
+def test_cancel_with_a_bad_reason_says_what_is_wrong(clients, recorders, agencies, commune_a,
+                                                     reason, said):  # fmt: skip
+    event = services.event_save(
+        actor=recorders["rec_a"], kind="community", title="Truyền thông", unit=commune_a,
+        lead_agency=agencies["a"], start=datetime.date(Y, 1, 5), participants_female=3,
+    )  # fmt: skip
+    url = reverse("programme:record_cancel", args=["event", event.pk])
+    response = clients["rec_a"].post(url, {"reason": reason}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Chưa hủy: lý do hủy không hợp lệ." in html
+    assert said in html
+    event.refresh_from_db()
+    assert event.status == "done"
