@@ -267,7 +267,9 @@ def target_text(value: dict) -> d.Value:
     if target is None:
         return None
     word = COMPARATOR_TEXT.get(str(value.get("comparator") or ""), "")
-    shown = d.format_value(target, "percent" if value.get("kind") in RATIO_KINDS else "auto")
+    shown = d.format_number(target)  # 80 → "80", 82.5 → "82,5"
+    if value.get("kind") in RATIO_KINDS:
+        shown += d.NBSP + "%"
     return f"{word} {shown}".strip()
 
 
@@ -290,7 +292,7 @@ def indicator_table(values: list[dict], caption: str) -> d.Table:
         caption=caption,
         header=["TT", "Chỉ tiêu", "Chỉ tiêu giao", "Kết quả", "Tình trạng"],
         rows=rows or [["", "Chưa có số liệu chỉ tiêu trong kỳ", None, None, None]],
-        widths_cm=[1.2, 7.3, 2.8, 2.4, 2.8],
+        widths_cm=[1.0, 6.9, 3.2, 2.4, 3.0],
         number_format=["int", "auto", "auto", "auto", "auto"],
     )
 
@@ -321,7 +323,7 @@ def values_table(values: list[dict], caption: str) -> d.Table:
             "Tình trạng",
         ],
         rows=rows or [["", "", "Chưa có số liệu chỉ tiêu trong kỳ", None, None, None, None, None]],
-        widths_cm=[1.0, 1.5, 5.0, 1.8, 1.8, 1.8, 2.0, 1.6],
+        widths_cm=[0.9, 1.3, 4.6, 1.5, 1.5, 1.9, 2.7, 2.1],
         number_format=["int", "auto", "auto", "int", "int", "auto", "auto", "auto"],
     )
 

@@ -92,7 +92,8 @@ def _main_rows(submission: Submission, values: list[dict], label: str) -> tuple[
     unit = obligation.submitter_unit
     add([Cell(f"Mã đơn vị: {unit.code}", Style(italic=True), span=2)])
     add([])
-    title = export.summary_for(submission).upper()
+    plan = obligation.requirement.plan
+    title = " ".join(["Báo cáo kết quả thực hiện", d.one_line(plan.title) if plan else ""]).upper()
     add([Cell(title, Style(bold=True, size=14, align="center", wrap=True), span=COLUMNS)],
         _lines(title, sum(WIDTHS) * 0.8))  # fmt: skip
     add([Cell(d.one_line(label)[:1].upper() + d.one_line(label)[1:],

@@ -210,7 +210,7 @@ def test_the_documents_text(cycle):
     rows = [[c.text.replace("\xa0", " ") for c in row.cells] for row in indicators.rows]
     assert rows[0] == ["TT", "Chỉ tiêu", "Chỉ tiêu giao", "Kết quả", "Tình trạng"]
     assert rows[1] == ["1", "Số vụ bạo lực được phát hiện (R01)", "—", "1.234", "—"]
-    assert rows[2] == ["2", "Tỷ lệ nạn nhân được hỗ trợ trong 24 giờ (R02)", "tối thiểu 80,0 %",
+    assert rows[2] == ["2", "Tỷ lệ nạn nhân được hỗ trợ trong 24 giờ (R02)", "tối thiểu 80 %",
                        "90,0 %", "Đạt"]  # fmt: skip
     assert rows[3][3] == "<5"
     assert rows[3][4] == "Chưa đủ số liệu"
@@ -286,7 +286,7 @@ def test_the_workbook(cycle):
     assert main["A1"].value.startswith("Biểu báo cáo")
     assert main["C1"].value == "Đơn vị báo cáo: UBND phường Kon Tum"
     assert main["C2"].value == "Đơn vị nhận báo cáo: Sở Nội vụ tỉnh Quảng Ngãi"
-    assert main["A5"].value.startswith("KẾT QUẢ THỰC HIỆN KẾ HOẠCH")
+    assert main["A5"].value.startswith("BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH")
     heads = [c.value for c in main[CODES_ROW - 1]]
     assert heads == ["TT", "Chỉ tiêu", "Mã", "Tử số", "Mẫu số", "Kết quả", "Chỉ tiêu giao",
                      "Tình trạng"]  # fmt: skip
@@ -300,10 +300,11 @@ def test_the_workbook(cycle):
     assert ratio[4].value == 50
     assert ratio[5].value == pytest.approx(0.9)
     assert ratio[5].number_format == "0.0%"
-    assert ratio[6].value.replace("\xa0", " ") == "tối thiểu 80,0 %"
+    assert ratio[6].value.replace("\xa0", " ") == "tối thiểu 80 %"
     assert ratio[7].value == "Đạt"
     assert [c.value for c in hidden[3:6]] == ["<5", "<5", "<5"]
     assert main["A5"].font.name == "Times New Roman"
+    assert main["A6"].value == "Năm 2026 (15/12/2025–14/12/2026)"  # the period line
     cells = {r[0].value: r[1].value for r in meta.iter_rows() if r[0].value}
     assert cells["report_id"] == submission.pk
     assert cells["version"] == 1
