@@ -20,6 +20,17 @@ def _same(a: dict[str, Any] | None, b: dict[str, Any] | None, fields: tuple[str,
     return all(a.get(f) == b.get(f) for f in fields)
 
 
+def _by_code(values: Any) -> dict[str, dict[str, Any]]:
+    """Rows by indicator code (malformed rows skipped)."""
+    rows = values if isinstance(values, list) else []
+    return {r["indicator"]: r for r in rows if isinstance(r, dict) and "indicator" in r}
+
+
+def _by_key(sections: Any) -> dict[str, dict[str, Any]]:
+    rows = sections if isinstance(sections, list) else []
+    return {s["key"]: s for s in rows if isinstance(s, dict) and "key" in s}
+
+
 def latest_version(submission: Submission) -> SubmissionVersion | None:
     return submission.versions.order_by("-number").first()
 
@@ -34,8 +45,8 @@ def live_changes(submission: Submission) -> list[dict[str, Any]]:
     version = latest_version(submission)
     if version is None:
         return []
-    before = {row["indicator"]: row for row in version.values}
-    now = {row["indicator"]: row for row in prefill.current_values(submission)}
+    before = _by_code(version.values)
+    now = _by_code(prefill.current_values(submission))
     out = []
     for code in [*before, *(c for c in now if c not in before)]:
         old, new = before.get(code), now.get(code)
@@ -48,8 +59,7 @@ def live_changes(submission: Submission) -> list[dict[str, Any]]:
 def versions_diff(a: SubmissionVersion, b: SubmissionVersion) -> dict[str, list[dict[str, Any]]]:
     """What changed from snapshot ``a`` to snapshot ``b``: sections whose text changed and
     values whose figure, target or status changed (only those)."""
-    old_sections = {s["key"]: s for s in a.sections}
-    new_sections = {s["key"]: s for s in b.sections}
+    old_sections, new_sections = _by_key(a.sections), _by_key(b.sections)
     sections = []
     for key in [*old_sections, *(k for k in new_sections if k not in old_sections)]:
         old, new = old_sections.get(key, {}), new_sections.get(key, {})
@@ -57,8 +67,7 @@ def versions_diff(a: SubmissionVersion, b: SubmissionVersion) -> dict[str, list[
         if before != after:
             title = new.get("title") or old.get("title") or key
             sections.append({"key": key, "title": title, "before": before, "after": after})
-    old_values = {v["indicator"]: v for v in a.values}
-    new_values = {v["indicator"]: v for v in b.values}
+    old_values, new_values = _by_code(a.values), _by_code(b.values)
     values = []
     for code in [*old_values, *(c for c in new_values if c not in old_values)]:
         before_row, after_row = old_values.get(code), new_values.get(code)

@@ -23,6 +23,7 @@ consolidating unit, whatever the number of children.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,7 @@ def latest_versions(ids: list[int]) -> dict[int, SubmissionVersion]:
 
 
 def _pool_one(rows: list[dict[str, Any] | None], template: dict[str, Any]) -> dict[str, Any]:
-    kind = template["kind"]
+    kind = template.get("kind")
     out = {k: template.get(k) for k in ("indicator", "name", "kind", "period", "source")}
     out.update(numerator=None, denominator=None, value=None, suppressed=False)
     present = [r for r in rows if r is not None]
@@ -82,12 +83,21 @@ def _pool_one(rows: list[dict[str, Any] | None], template: dict[str, Any]) -> di
     return out
 
 
+def _rows(values: Any) -> list[dict[str, Any]]:
+    """The well-formed rows of a stored value list (a row without an indicator code is
+    skipped, never a crash)."""
+    if not isinstance(values, list):
+        return []
+    return [r for r in values if isinstance(r, dict) and isinstance(r.get("indicator"), str)]
+
+
 def pool(children_values: list[list[dict[str, Any]]],
-         templates: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:  # fmt: skip
+         templates: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:  # fmt: skip
     """Pooled values per indicator: those of ``templates`` (the consolidating unit's own, in
     catalogue order), then any other a child has. A child without a row for an indicator counts
     as zero, as a missing engine cell does."""
     order: dict[str, dict[str, Any]] = {}
+    children_values = [_rows(rows) for rows in children_values]
     indexed = [{row["indicator"]: row for row in rows} for rows in children_values]
     for rows in [list(templates), *children_values]:
         for row in rows:
@@ -153,8 +163,10 @@ def _quote_sections(children: list[Submission], latest: dict[int, SubmissionVers
         if version is None:
             continue
         obligation = child.obligation
-        for section in version.sections:
-            text = (section.get("text") or "").strip()
+        for section in version.sections if isinstance(version.sections, list) else []:
+            if not isinstance(section, dict) or not isinstance(section.get("text"), str):
+                continue
+            text = section["text"].strip()
             if text and section.get("key") in quotes:
                 quotes[section["key"]].append({
                     "unit": obligation.submitter_unit.name,

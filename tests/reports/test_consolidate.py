@@ -71,6 +71,8 @@ def test_pool_sums_numerators_and_denominators_never_averages():
     assert (hidden["numerator"], hidden["value"]) == (None, None)
     median = pool([[row(None, 7, "median")], [row(None, 9, "median")]])[0]
     assert (median["value"], median["suppressed"]) == (None, False)
+    # a malformed stored row is skipped, never a crash
+    assert pool([[row(3, 4), {}, "x"], "not a list"])[0]["value"] == 75.0
     empty = pool([[row(0, 0)], [row(0, 0)]])[0]
     assert (empty["numerator"], empty["denominator"], empty["value"]) == (0, 0, None)
 
