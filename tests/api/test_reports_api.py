@@ -7,7 +7,9 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gbvms.core.models import AccessLog
 from gbvms.reports.models import Status, Submission, SubmissionVersion, Transition
@@ -143,6 +145,18 @@ def test_the_list_without_period_pages_all_periods(cycle):
     page = client.get(BASE, {"limit": 1, "offset": 1}).json()
     assert page["count"] == every["count"]
     assert [i["id"] for i in page["items"]] == [every["items"][1]["id"]]
+
+
+def test_the_list_costs_the_same_queries_whatever_its_length(cycle):
+    client = cycle.client["reporter_a"]
+    client.get(BASE)  # the session's first request loads what every later one reuses
+    with CaptureQueriesContext(connection) as one:
+        short = client.get(BASE, {"period": "2026C"}).json()
+    with CaptureQueriesContext(connection) as every:
+        long = client.get(BASE).json()
+    assert len(short["items"]) == 1
+    assert len(long["items"]) > 1
+    assert len(every) == len(one)
 
 
 @pytest.mark.parametrize("period", ["2026X", "1800", "2026S3", "abc"])
