@@ -160,9 +160,7 @@ def _children(user: Any, submission: Submission) -> list[dict[str, Any]]:
                 else _("Chưa gửi"),
                 "late": late_flag(child),
                 "visible": child.pk in visible,
-                "may_mark": recipient
-                and child.status not in (Status.APPROVED, Status.LOCKED)
-                and not child.missing_reason,
+                "may_mark": recipient and child.status in EDITABLE and not child.missing_reason,
             }
         )
     return rows

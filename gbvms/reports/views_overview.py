@@ -126,6 +126,21 @@ def _choices(user: Any) -> tuple[list, list, list]:
     )
 
 
+def _defaults(user: Any, requirements: list, periods: list, units: list) -> dict[str, str]:
+    """The latest period with opened reports, and a requirement that has reports in it."""
+    opened = Submission.objects.filter(obligation__in=_visible_obligations(user))
+    found = set(opened.values_list("obligation__requirement_id", "period").distinct())
+    choices = {"requirement": requirements, "period": periods, "unit": units}
+    out = {name: options[0][0] for name, options in choices.items() if options}
+    for key, _label in periods:
+        ids = [str(r) for r, p in found if p == key]
+        if ids:
+            out["period"] = key
+            out["requirement"] = next((r for r, _l in requirements if r in ids), ids[0])
+            break
+    return out
+
+
 @login_required
 @require_GET
 def completeness_page(request: HttpRequest) -> HttpResponse:
@@ -134,9 +149,9 @@ def completeness_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     requirements, periods, units = _choices(user)
     data = request.GET.copy()
-    for name, options in (("requirement", requirements), ("period", periods), ("unit", units)):
-        if options and not data.get(name):
-            data[name] = options[0][0]
+    for name, value in _defaults(user, requirements, periods, units).items():
+        if not data.get(name):
+            data[name] = value
     form = rf.CompletenessForm(data, requirements=requirements, periods=periods, units=units)
     context: dict[str, Any] = {"filter": form, "figures": None, "rows": []}
     if form.is_valid():

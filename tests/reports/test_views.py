@@ -295,6 +295,9 @@ def test_the_completeness_page_shows_the_figures_and_each_expected_report(cycle)
     assert f'href="/reports/{cycle.get(cycle.a).pk}/"' in html  # the sent one is linked
     assert f'href="/reports/{cycle.get(cycle.b).pk}/"' not in html  # a draft is not
     assert lead.get(url.replace("unit=51", "unit=01")).status_code == 200  # not a choice
+    default = lead.get("/reports/completeness/").content.decode()  # the latest opened period
+    assert "Năm 2026 (kỳ chốt số liệu 15/12/2025–14/12/2026)" in default
+    assert default.count('data-testid="expected-row"') == 3
     assert verified_client(cycle.personas["worker_a"]).get(url).status_code == 403
 
 
