@@ -4,8 +4,9 @@ The obligation matrix is generated from a plan: for each reporting requirement w
 recipient agency, the agencies tasked under the plan and the commune People's Committees of
 the plan's unit report to that recipient (neither the recipient nor the plan's issuer report
 to it) — or, when the recipient sits outside the plan's unit (the ministry for a province
-plan), the plan's lead agency (the recipient of its other requirements; failing that, its
-issuer) reports to it, so that its report consolidates its children's. Only units valid on the
+plan) or is the plan's issuer (the province People's Committee), the plan's lead agency (the
+recipient of its other requirements; failing that, its issuer) reports to it, so that its
+report consolidates its children's. Only units valid on the
 end date of one of the requirement's periods count (AdminUnit.valid_from/valid_to, inclusive).
 """
 
@@ -113,8 +114,11 @@ def _leads(plan: Plan, requirements: list[ReportingRequirement]) -> list[Agency]
 
 
 def _submitters(plan: Plan, recipient: Agency, leads: list[Agency]) -> list[Agency]:
-    if _upward(plan, recipient):
-        return [a for a in leads if a.pk != recipient.pk]
+    consolidating = [a for a in leads if a.pk != recipient.pk]
+    if _upward(plan, recipient) or (recipient.pk == plan.issuer_id and consolidating):
+        # the ministry above, or the issuing People's Committee: the lead agency reports to
+        # it, consolidating what the others sent to the lead
+        return consolidating
     tasked = Agency.objects.filter(
         pk__in=plan.assignments.values("agency_id"), is_active=True
     ).select_related("unit")

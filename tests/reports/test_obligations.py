@@ -69,6 +69,19 @@ def test_generate_is_idempotent_and_deactivates_what_no_longer_applies(world):
     assert _matrix(active=False) == set()
 
 
+def test_a_report_to_the_issuer_comes_from_the_lead_agency_alone(world):
+    """ "Sở Nội vụ tổng hợp, báo cáo UBND tỉnh": the issuer receives the lead's consolidated
+    report, not one from every commune and department."""
+    to_issuer = ReportingRequirement.objects.create(
+        plan=world.plan, kind=ReportKind.ANNUAL, due_month=12, due_day=5,
+        recipient=world.issuer, text="Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 05/12",
+    )  # fmt: skip
+    obligations_generate(plan=world.plan, actor=world.officer)
+    assert _matrix(to_issuer) == {(to_issuer.pk, world.lead.name, world.issuer.name)}
+    assert {name for _r, name, _to in _matrix(world.annual)} == {
+        world.a.name, world.b.name, world.health.name}  # fmt: skip
+
+
 def test_a_requirement_without_a_recipient_is_skipped(world):
     orphan = ReportingRequirement.objects.create(
         plan=world.plan, kind=ReportKind.ANNUAL, due_month=11, due_day=30, text="Báo cáo"
