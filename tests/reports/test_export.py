@@ -420,3 +420,44 @@ def test_libreoffice_renders_the_report(cycle, tmp_path):
         text = " ".join(first.stdout.split())
         assert "Số: 01/BC-UBND" in text
         assert "Kính gửi: Sở Nội vụ tỉnh Quảng Ngãi." in text
+
+
+def test_numbers_restart_each_year_and_the_file_hash_is_the_first_files(cycle):
+    import datetime
+    import hashlib
+
+    from gbvms.reports.models import SubmissionVersion
+
+    submission = _submitted(cycle)
+    content, _name = submission_docx(submission=submission, actor=cycle.reporter_a)
+    record = DocumentRecord.objects.get(submission_version__submission=submission)
+    assert record.file_sha256 == hashlib.sha256(content).hexdigest()
+    other = cycle.get(cycle.a, period="2026S1C")
+    other = _write(other, cycle.reporter_a)
+    submission_submit(actor=cycle.reporter_a, submission=other)
+
+    SubmissionVersion.objects.filter(submission=other).update(
+        created_at=datetime.datetime(YEAR + 1, 1, 5, 3, tzinfo=datetime.UTC)
+    )
+    content, _name = submission_docx(submission=other, actor=cycle.reporter_a)
+    record = DocumentRecord.objects.get(submission_version__submission=other)
+    assert (record.year, record.number) == (YEAR + 1, 1)
+    header = _header_texts(_read(content))
+    assert "Số: 01/BC-UBND" in header
+    assert any(t.endswith(f"ngày 05 tháng 01 năm {YEAR + 1}") for t in header)
+
+
+def test_period_labels_and_the_action_month_outline():
+    assert export.period_label("2026S1") == "6 tháng đầu năm 2026"
+    assert export.period_label("2026") == "năm 2026"
+    assert export.period_label("2026AM") == "Tháng hành động năm 2026"
+    blocks = export.section_blocks(
+        [{"key": "launch", "title": "1. Lễ phát động", "text": "Ngày 15/11."},
+         {"key": "funding", "title": "5. Kinh phí", "text": ""},
+         {"key": "content", "title": "Nội dung báo cáo", "text": "x"}]
+    )  # fmt: skip
+    assert [(k, b.kind, b.title) for k, b in blocks] == [
+        ("launch", "item", "Lễ phát động"),
+        ("funding", "item", "Kinh phí"),
+        ("content", "section", "Nội dung báo cáo"),
+    ]
