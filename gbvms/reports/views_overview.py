@@ -206,6 +206,7 @@ def obligations_page(request: HttpRequest) -> HttpResponse:
         "page": page,
         "plans": _plan_rows(request.user, list(page.object_list)),
         "query": query_without_page(request),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "reports/obligations.html", context)
 
