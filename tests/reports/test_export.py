@@ -461,3 +461,16 @@ def test_period_labels_and_the_action_month_outline():
         ("funding", "item", "Kinh phí"),
         ("content", "section", "Nội dung báo cáo"),
     ]
+
+
+def test_the_api_with_a_bearer_token(cycle, capsys):
+    from django.core.management import call_command
+    from django.test import Client
+
+    submission = _submitted(cycle)
+    call_command("create_token", "reporter_a")
+    raw = capsys.readouterr().out.strip()
+    response = Client().get(_url(submission, "xlsx"), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+    assert Client().get(_url(submission, "xlsx")).status_code == 401
