@@ -40,8 +40,9 @@ def review_forms(
 
 def _act(
     request: HttpRequest, pk: int, form_key: str, form: Any, call: Callable[[Submission], Any]
-) -> HttpResponse:
-    """Run one review service; errors go back on the page, never a 500."""
+) -> HttpResponse | None:
+    """Run one review service: None when done; otherwise the page again with the error (on
+    the form, or as a message), never a 500."""
     submission = selectors.submission_get_for_user(request.user, pk)
     if form is not None and not form.is_valid():
         return render_detail(request, submission, **{form_key: form})
@@ -60,7 +61,7 @@ def _act(
         else:
             messages.error(request, error_text(exc))
         return render_detail(request, submission, **extra)
-    return None  # type: ignore[return-value]
+    return None
 
 
 def _pending_rows(submission: Submission) -> list[dict[str, Any]]:
