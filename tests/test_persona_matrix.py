@@ -415,6 +415,18 @@ ROUTES: list[Route] = [
     *[R("post", f"/reports/999999/{verb}", set(), data={"reason": "x"})
       for verb in ("save", "submit", "prefill", "return", "accept", "approve", "reopen",
                    "missing")],
+    # ---- reports API: no persona here submits or receives reports (an empty list; report
+    # 999999 does not exist: 404); completeness answers the plan readers (here: no such
+    # reporting requirement, 404) and refuses everyone else (403)
+    R("get", "/api/v1/reports", SIGNED_IN, ok=200),
+    R("get", "/api/v1/reports/completeness?requirement=999999&period=2026&unit=51",
+      PLAN_READERS, ok=404, no=403),
+    R("get", "/api/v1/reports/999999", set()),
+    R("patch", "/api/v1/reports/999999", set(), json=True,
+      data={"sections": [{"key": "data", "text": "x"}], "version": 1}),
+    *[R("post", f"/api/v1/reports/999999/{verb}", set(), data={"reason": "x"})
+      for verb in ("submit", "return", "accept", "approve", "reopen", "prefill", "missing")],
+    *[R("get", f"/api/v1/reports/999999/{kind}", set()) for kind in ("docx", "xlsx")],
 ]  # fmt: skip
 
 

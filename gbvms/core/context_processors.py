@@ -32,4 +32,6 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
         "can_view_programme": can("programme.view"),
         "can_view_indicators": can("indicators.view") or can("cases.supervise"),
         "can_receive_referrals": can("referrals.receive"),
+        # the reports list's own rule (gbvms.reports.views.may_use_reports)
+        "can_use_reports": can("reports.submit") or can("reports.approve") or can("plans.manage"),
     }
