@@ -15,6 +15,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -302,32 +303,43 @@ def _float(x: Any) -> float | None:
     return None if x is None else float(x)
 
 
+INSERT_CHUNK = 10_000  # rows per executemany: memory stays bounded, however many cells
+
+
 def insert_values(rows: Iterable[tuple], connection: Any = None) -> int:
     """Insert ``rows`` (tuples in ``STORE_FIELDS`` order, values ready for the database) into
-    IndicatorValue's table in one set-based write, without model instances: COPY on PostgreSQL,
-    one prepared statement run over every row (``executemany``) elsewhere. Runs in the caller's
-    transaction; the unique constraint raises ``IntegrityError`` as ``bulk_create`` would."""
+    IndicatorValue's table set-based, without model instances: COPY on PostgreSQL, one prepared
+    statement run over chunks of rows (``executemany``) elsewhere. ``rows`` is consumed as a
+    stream. Runs in the caller's transaction; the unique constraint raises ``IntegrityError``
+    as ``bulk_create`` would. Returns the number of rows written."""
     connection = connection or connections[router.db_for_write(IndicatorValue)]
     meta = IndicatorValue._meta
     qn = connection.ops.quote_name
     table = qn(meta.db_table)
     columns = ", ".join(qn(meta.get_field(name).column) for name in STORE_FIELDS)
-    rows = list(rows)
-    if not rows:
+    stream = iter(rows)
+    first = list(islice(stream, INSERT_CHUNK))
+    if not first:
         return 0
+    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with (
                 connection.wrap_database_errors,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
             ):
-                for row in rows:
+                for row in chain(first, stream):
                     copy.write_row(row)
+                    written += 1
         else:
             marks = ", ".join(["%s"] * len(STORE_FIELDS))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from _meta)
-            cursor.executemany(sql, rows)
-    return len(rows)
+            chunk = first
+            while chunk:
+                cursor.executemany(sql, chunk)
+                written += len(chunk)
+                chunk = list(islice(stream, INSERT_CHUNK))
+    return written
 
 
 def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[str] | None,

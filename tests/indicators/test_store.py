@@ -87,7 +87,7 @@ def in_rollback(fn):
 
 
 @pytest.fixture
-def two(db):
+def trio(db):
     versions = current_versions()
     count = next(v for v in versions if v.indicator.code == "R01C")
     ratio = next(v for v in versions if v.indicator.code == "R02")
@@ -112,12 +112,12 @@ def sample(count, ratio, median, path="/51/a/", scale=1):
 
 @pytest.mark.django_db
 class TestStore:
-    def test_writes_exactly_the_cells_given_hidden_pending(self, two):
-        count, ratio, median = two
+    def test_writes_exactly_the_cells_given_hidden_pending(self, trio):
+        count, ratio, median = trio
         cells = sample(count, ratio, median)
         cells.rows[(10**9, "/51/a/", "2026", "")] = (1, None, 1.0, None)  # not in versions
         with time_machine.travel(NOW, tick=False):
-            written = compute.store(cells, two, ["/51/a/"], 2026, "commune")
+            written = compute.store(cells, trio, ["/51/a/"], 2026, "commune")
         assert written == 8
         got = set(IndicatorValue.objects.values_list(*COLUMNS))
         t = NOW
@@ -173,10 +173,10 @@ class TestStore:
         n = IndicatorValue.objects.get(version=ratio, period="2026", disagg="").n
         assert type(n) is int
 
-    def test_replaces_the_old_cells_of_the_units_and_year_only(self, two):
-        count, ratio, median = two
-        compute.store(sample(count, ratio, median), two, ["/51/a/"], 2026, "commune")
-        compute.store(sample(count, ratio, median, "/51/b/"), two, ["/51/b/"], 2026, "commune")
+    def test_replaces_the_old_cells_of_the_units_and_year_only(self, trio):
+        count, ratio, median = trio
+        compute.store(sample(count, ratio, median), trio, ["/51/a/"], 2026, "commune")
+        compute.store(sample(count, ratio, median, "/51/b/"), trio, ["/51/b/"], 2026, "commune")
         other_year = Cells()
         other_year.put(count, "/51/a/", "2025", "", 9, None)
         compute.store(other_year, [count], ["/51/a/"], 2025, "commune")
@@ -196,28 +196,37 @@ class TestStore:
         assert IndicatorValue.objects.filter(unit_path="/51/b/").count() == 8
         assert IndicatorValue.objects.get(unit_path="/51/").n == 6  # another level
 
-    def test_every_unit_of_the_level_when_units_is_none(self, two):
-        count, ratio, median = two
-        compute.store(sample(count, ratio, median), two, ["/51/a/"], 2026, "commune")
-        compute.store(sample(count, ratio, median, "/51/b/"), two, ["/51/b/"], 2026, "commune")
-        assert compute.store(sample(count, ratio, median, "/51/c/"), two, None, 2026,
+    def test_every_unit_of_the_level_when_units_is_none(self, trio):
+        count, ratio, median = trio
+        compute.store(sample(count, ratio, median), trio, ["/51/a/"], 2026, "commune")
+        compute.store(sample(count, ratio, median, "/51/b/"), trio, ["/51/b/"], 2026, "commune")
+        assert compute.store(sample(count, ratio, median, "/51/c/"), trio, None, 2026,
                              "commune") == 8  # fmt: skip
         assert set(IndicatorValue.objects.values_list("unit_path", flat=True)) == {"/51/c/"}
 
-    def test_empty_cells_only_delete(self, two):
-        count, ratio, median = two
-        compute.store(sample(count, ratio, median), two, ["/51/a/"], 2026, "commune")
-        assert compute.store(Cells(), two, ["/51/a/"], 2026, "commune") == 0
+    def test_many_rows_are_written_in_chunks(self, trio, monkeypatch):
+        count = trio[0]
+        monkeypatch.setattr(compute, "INSERT_CHUNK", 3)
+        cells = Cells()
+        for i in range(1, 11):
+            cells.put(count, f"/51/{i}/", "2026", "", i, None)
+        assert compute.store(cells, trio, None, 2026, "commune") == 10
+        assert sorted(IndicatorValue.objects.values_list("n", flat=True)) == list(range(1, 11))
+
+    def test_empty_cells_only_delete(self, trio):
+        count, ratio, median = trio
+        compute.store(sample(count, ratio, median), trio, ["/51/a/"], 2026, "commune")
+        assert compute.store(Cells(), trio, ["/51/a/"], 2026, "commune") == 0
         assert not IndicatorValue.objects.exists()
 
-    def test_rolls_back_with_the_outer_transaction(self, two):
-        count, ratio, median = two
-        compute.store(sample(count, ratio, median), two, ["/51/a/"], 2026, "commune")
+    def test_rolls_back_with_the_outer_transaction(self, trio):
+        count, ratio, median = trio
+        compute.store(sample(count, ratio, median), trio, ["/51/a/"], 2026, "commune")
         before = rows()
 
         def write_then_fail():
             with transaction.atomic():
-                compute.store(sample(count, ratio, median, scale=5), two, ["/51/a/"], 2026,
+                compute.store(sample(count, ratio, median, scale=5), trio, ["/51/a/"], 2026,
                               "commune")  # fmt: skip
                 assert IndicatorValue.objects.get(version=count, period="2026", disagg="").n == 15
                 raise _RollbackError
@@ -226,24 +235,24 @@ class TestStore:
             write_then_fail()
         assert rows() == before
 
-    def test_unique_constraint_is_enforced(self, two):
-        count, ratio, median = two
-        compute.store(sample(count, ratio, median), two, ["/51/a/"], 2026, "commune")
+    def test_unique_constraint_is_enforced(self, trio):
+        count, ratio, median = trio
+        compute.store(sample(count, ratio, median), trio, ["/51/a/"], 2026, "commune")
         before = rows()
         # cells of /51/a/ stored as if for /51/b/ only: /51/a/'s rows are not replaced
         with pytest.raises(IntegrityError), transaction.atomic():
-            compute.store(sample(count, ratio, median), two, ["/51/b/"], 2026, "commune")
+            compute.store(sample(count, ratio, median), trio, ["/51/b/"], 2026, "commune")
         assert rows() == before
 
-    def test_same_rows_as_the_former_implementation(self, two):
-        count, ratio, median = two
+    def test_same_rows_as_the_former_implementation(self, trio):
+        count, ratio, median = trio
 
         def run(store):
             with time_machine.travel(NOW, tick=False):
-                store(sample(count, ratio, median), two, ["/51/a/"], 2026, "commune")
-                store(sample(count, ratio, median, "/51/a/", 2), two, ["/51/a/"], 2026,
+                store(sample(count, ratio, median), trio, ["/51/a/"], 2026, "commune")
+                store(sample(count, ratio, median, "/51/a/", 2), trio, ["/51/a/"], 2026,
                       "commune")  # fmt: skip
-                store(sample(count, ratio, median, "/51/"), two, None, 2026, "province")
+                store(sample(count, ratio, median, "/51/"), trio, None, 2026, "province")
 
         assert in_rollback(lambda: run(compute.store)) == in_rollback(lambda: run(reference_store))
 
@@ -278,14 +287,14 @@ class TestStore:
 
 @pytest.mark.django_db
 class TestCopyBefore:
-    def test_same_rows_as_the_former_implementation(self, two):
-        count, ratio, median = two
+    def test_same_rows_as_the_former_implementation(self, trio):
+        count, ratio, median = trio
         with time_machine.travel(NOW - datetime.timedelta(days=400), tick=False):
             for year in (2024, 2025, 2026):
                 cells = sample(count, ratio, median)
                 cells.rows = {(v, p, period.replace("2026", str(year)), g): x
                               for (v, p, period, g), x in cells.rows.items()}  # fmt: skip
-                compute.store(cells, two, ["/51/a/"], year, "commune")
+                compute.store(cells, trio, ["/51/a/"], year, "commune")
         IndicatorValue.objects.filter(period="2025", disagg="").update(
             hidden=False, hidden_reason=""
         )
