@@ -415,6 +415,9 @@ ROUTES: list[Route] = [
     *[R("post", f"/reports/999999/{verb}", set(), data={"reason": "x"})
       for verb in ("save", "submit", "prefill", "return", "accept", "approve", "reopen",
                    "missing")],
+    R("post", "/reports/999999/attachments", set()),
+    R("get", "/reports/attachments/999999", set()),
+    R("post", "/reports/attachments/999999/delete", set()),
     # ---- reports API: no persona here submits or receives reports (an empty list; report
     # 999999 does not exist: 404); completeness answers the plan readers (here: no such
     # reporting requirement, 404) and refuses everyone else (403)

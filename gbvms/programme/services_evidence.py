@@ -107,7 +107,7 @@ def check_file(name: str, data: bytes) -> str:
     return TYPES[extension][0]
 
 
-def _read(upload: Any) -> bytes:
+def read_limited(upload: Any) -> bytes:
     """At most one byte more than the limit, so an oversized upload is never read whole."""
     if getattr(upload, "size", 0) and upload.size > max_bytes():
         raise _invalid(
@@ -128,7 +128,7 @@ def evidence_add(*, actor: Any, kind: str, record: Any, upload: Any,
     if kind not in selectors.KINDS or not may_add(actor, record):
         raise PermissionDenied
     name = check_name(getattr(upload, "name", ""))
-    data = _read(upload)
+    data = read_limited(upload)
     content_type = check_file(name, data)
     blob = files.store(data)
     try:

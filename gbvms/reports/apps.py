@@ -20,7 +20,7 @@ class ReportsConfig(AppConfig):
             need_to_know=submission_need_to_know,
             permissions=report_permissions,
         )
-        for model in (models.SubmissionVersion, models.Transition):
+        for model in (models.SubmissionVersion, models.Transition, models.Attachment):
             scoping.register(model, via="submission", permissions=report_permissions)
         demo.register("reports", demo_lines)
         scoping.register(

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.core.fields import EncryptedTextField
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency
 
@@ -130,6 +131,7 @@ class SubmissionVersion(models.Model):
     number = models.PositiveIntegerField()
     values = models.JSONField(default=list)
     sections = models.JSONField(default=list)  # [{"key", "title", "text"}]
+    attachments = models.JSONField(default=list, blank=True)  # ids of the files sent with it
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -151,6 +153,31 @@ class SubmissionVersion(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableError("a submitted version is never deleted")
+
+
+class Attachment(models.Model):
+    """A file sent with a report (a signed scan, an annex table, photos): stored encrypted
+    outside the web root (``core.files``), read by whoever may read the report. A file that went
+    out with a snapshot is kept for good; one added since the last snapshot can be removed."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="attachments")
+    name = EncryptedTextField(_("tên tệp"))
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    blob = models.CharField(max_length=80, unique=True)  # the stored file's name
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submission", "uploaded_at", "id"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.blob}"
 
 
 class Transition(models.Model):

@@ -18,7 +18,7 @@ from django.http import Http404
 from gbvms.core import scoping
 from gbvms.core.roles import roles_with
 from gbvms.orgs.models import Membership
-from gbvms.reports.models import ReportingObligation, Status, Submission
+from gbvms.reports.models import Attachment, ReportingObligation, Status, Submission
 
 SUBMIT, APPROVE = "reports.submit", "reports.approve"
 
@@ -140,3 +140,18 @@ def parents_of(submission: Submission) -> QuerySet[Submission]:
         period=submission.period,
         obligation__submitter_agency_id=submission.obligation.recipient_agency_id,
     ).exclude(pk=submission.pk)
+
+
+def attachment_get_for_user(user: Any, pk: int) -> Attachment:
+    """A file of a report: its writers see every file; a reader of the report (the recipient)
+    only the files sent with one of its snapshots. Missing and not visible are the same 404."""
+    attachment = Attachment.objects.filter(pk=pk).select_related("submission").first()
+    if attachment is None:
+        raise Http404
+    submission = submission_get_for_user(user, attachment.submission_id)
+    writer = scoping.scoped(user, SUBMIT, Submission.objects.filter(pk=submission.pk)).exists()
+    if not writer:
+        sent = submission.versions.values_list("attachments", flat=True)
+        if not any(attachment.pk in (ids or []) for ids in sent):
+            raise Http404
+    return attachment

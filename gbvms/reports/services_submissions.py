@@ -188,9 +188,11 @@ def submission_submit(
         seen_version=submission.version,  # the snapshot is what is stored
     )
     number = submission.versions.count() + 1
+    attached = sorted(submission.attachments.values_list("pk", flat=True))
     return SubmissionVersion.objects.create(
-        submission=submission, number=number, values=values, sections=sections, created_by=actor
-    )
+        submission=submission, number=number, values=values, sections=sections,
+        attachments=attached, created_by=actor,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from gbvms.reports import views as v
+from gbvms.reports import views_attachments as va
 from gbvms.reports import views_compare as vc
 from gbvms.reports import views_overview as vo
 from gbvms.reports import views_review as vr
@@ -27,4 +28,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/approve", vr.report_approve, name="approve"),
     path("<int:pk>/reopen", vr.report_reopen, name="reopen"),
     path("<int:pk>/missing", vr.report_missing, name="missing"),
+    path("<int:pk>/attachments", va.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>", va.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete", va.attachment_delete, name="attachment_delete"),
 ]

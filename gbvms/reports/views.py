@@ -40,6 +40,7 @@ from gbvms.reports.labels import (
 )
 from gbvms.reports.models import EDITABLE, Status, Submission, SubmissionVersion, Transition
 from gbvms.reports.selectors import APPROVE, SUBMIT
+from gbvms.reports.views_attachments import attachments_context
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +237,8 @@ def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -
         "live": live_rows(extras.get("live_changes", [])),
         **extras,
     }
+    context.update(attachments_context(request, submission, writer=writer,
+                                       snapshot=snapshot or _snapshot(submission)))  # fmt: skip
     if recipient:
         from gbvms.reports.views_review import review_forms
 
