@@ -416,6 +416,8 @@ ROUTES: list[Route] = [
       for verb in ("save", "submit", "prefill", "return", "accept", "approve", "reopen",
                    "missing")],
     R("post", "/reports/999999/attachments", set()),
+    R("post", "/reports/obligations/{plan}/add", PROGRAMME, no={"statistician": 403}),
+    R("post", "/reports/obligations/item/999999/switch", set()),
     R("get", "/reports/attachments/999999", set()),
     R("post", "/reports/attachments/999999/delete", set()),
     # ---- reports API: no persona here submits or receives reports (an empty list; report

@@ -55,6 +55,8 @@ class ReportingObligation(models.Model):
         AdminUnit, verbose_name=_("đơn vị nhận"), on_delete=models.PROTECT, related_name="+"
     )
     active = models.BooleanField(_("còn áp dụng"), default=True)
+    # added or switched on/off by a programme officer: generating leaves it as it is
+    manual = models.BooleanField(_("đặt bằng tay"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

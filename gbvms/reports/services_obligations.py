@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gbvms.core import scoping
 from gbvms.core.audit import log_action
@@ -174,6 +175,10 @@ def obligations_generate(*, plan: Plan, actor: Any) -> GenerateResult:
                 wanted[(requirement.pk, agency.pk, recipient.pk)] = agency
     existing = ReportingObligation.objects.filter(requirement__in=requirements)
     for obligation in existing:
+        if obligation.manual:  # a programme officer's choice stands
+            wanted.pop((obligation.requirement_id, obligation.submitter_agency_id,
+                        obligation.recipient_agency_id), None)  # fmt: skip
+            continue
         key = (obligation.requirement_id, obligation.submitter_agency_id,
                obligation.recipient_agency_id)  # fmt: skip
         applies = wanted.pop(key, None) is not None
@@ -253,3 +258,58 @@ def submissions_open(
             changes={"opened": len(opened)},
         )
     return opened
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: message}, code=code)
+
+
+@transaction.atomic
+def obligation_add(
+    *, requirement: ReportingRequirement, submitter_agency: Agency, actor: Any
+) -> ReportingObligation:
+    """A programme officer adds an agency that owes the reports of ``requirement`` (one-off,
+    campaign or any report the plan's text did not spell out) to its recipient. An existing
+    obligation is switched on again. Marked manual: generating never undoes it."""
+    _check_manage(actor, requirement.plan)
+    recipient = requirement.recipient
+    if recipient is None or not recipient.is_active:
+        raise _invalid("requirement", _("Yêu cầu báo cáo chưa có cơ quan nhận."), "no_recipient")
+    if not submitter_agency.is_active:
+        raise _invalid("agency", _("Cơ quan không còn hoạt động."), "inactive_agency")
+    if submitter_agency.pk == recipient.pk:
+        raise _invalid("agency", _("Cơ quan nhận không tự báo cáo cho mình."), "self")
+    plan = requirement.plan
+    if plan.unit_id and not submitter_agency.unit.path.startswith(plan.unit.path):
+        raise _invalid("agency", _("Cơ quan không thuộc địa bàn của kế hoạch."), "outside_plan")
+    obligation, created = ReportingObligation.objects.select_for_update().get_or_create(
+        requirement=requirement,
+        submitter_agency=submitter_agency,
+        recipient_agency=recipient,
+        defaults={
+            "submitter_unit": submitter_agency.unit,
+            "recipient_unit": recipient.unit,
+            "created_by": actor,
+            "manual": True,
+        },
+    )
+    if not created:
+        ReportingObligation.objects.filter(pk=obligation.pk).update(active=True, manual=True)
+        obligation.refresh_from_db()
+    log_action(action="reports.obligation.added", actor=actor, obj=obligation,
+               changes={"created": created})  # fmt: skip
+    return obligation
+
+
+@transaction.atomic
+def obligation_set_active(
+    *, obligation: ReportingObligation, active: bool, actor: Any
+) -> ReportingObligation:
+    """Switch an obligation on or off by hand (its drafts and reports are kept); generating
+    leaves it so afterwards."""
+    _check_manage(actor, obligation.requirement.plan)
+    ReportingObligation.objects.filter(pk=obligation.pk).update(active=active, manual=True)
+    obligation.refresh_from_db()
+    log_action(action="reports.obligation.switched", actor=actor, obj=obligation,
+               changes={"active": active})  # fmt: skip
+    return obligation

@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 from gbvms.reports import views as v
 from gbvms.reports import views_attachments as va
 from gbvms.reports import views_compare as vc
+from gbvms.reports import views_obligations as vob
 from gbvms.reports import views_overview as vo
 from gbvms.reports import views_review as vr
 
@@ -18,6 +19,8 @@ urlpatterns: list[URLPattern] = [
     path("obligations/", vo.obligations_page, name="obligations"),
     path("obligations/<int:pk>/generate", vo.obligations_generate_view, name="generate"),
     path("obligations/<int:pk>/open", vo.obligations_open_view, name="open"),
+    path("obligations/<int:pk>/add", vob.obligation_add_view, name="obligation_add"),
+    path("obligations/item/<int:pk>/switch", vob.obligation_switch_view, name="obligation_switch"),
     path("<int:pk>/", v.report_detail, name="detail"),
     path("<int:pk>/save", v.report_save, name="save"),
     path("<int:pk>/submit", v.report_submit, name="submit"),

@@ -34,6 +34,7 @@ from gbvms.reports.services_obligations import (
     submissions_open,
     valid_on,
 )
+from gbvms.reports.views_obligations import agency_choices
 
 MANAGE = "plans.manage"
 SOON = datetime.timedelta(days=3)
@@ -183,10 +184,12 @@ def _plan_rows(user: Any, plans: list[Plan]) -> list[dict[str, Any]]:
                 {
                     "label": requirement_label(requirement),
                     "recipient": requirement.recipient.name if requirement.recipient else "",
+                    "requirement": requirement,
                     "obligations": list(visible.filter(requirement=requirement)),
                 }
             )
-        rows.append({"plan": plan, "groups": groups, "years": plan.years()})
+        rows.append({"plan": plan, "groups": groups, "years": plan.years(),
+                     "agencies": agency_choices(plan)})  # fmt: skip
     return rows
 
 

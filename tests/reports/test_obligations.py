@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from gbvms.core.models import AccessLog
 from gbvms.indicators.periods import PeriodError
@@ -172,3 +172,61 @@ def test_no_draft_for_an_inactive_obligation(world):
     submissions_open(year=YEAR)
     assert not Submission.objects.filter(obligation__submitter_agency=world.health).exists()
     assert Submission.objects.count() == 5
+
+
+def test_an_officer_adds_an_obligation_by_hand_and_generating_keeps_it(world):
+    from gbvms.reports.services_obligations import obligation_add, obligation_set_active
+
+    obligations_generate(plan=world.plan, actor=world.officer)
+    # the ministry is outside the province plan's unit: refused with a field error
+    with pytest.raises(ValidationError) as outside:
+        obligation_add(requirement=world.annual, submitter_agency=world.ministry,
+                       actor=world.officer)  # fmt: skip
+    assert "agency" in outside.value.message_dict
+    with pytest.raises(ValidationError):
+        obligation_add(requirement=world.annual, submitter_agency=world.lead, actor=world.officer)
+    with pytest.raises(PermissionDenied):
+        obligation_add(requirement=world.annual, submitter_agency=world.issuer,
+                       actor=world.reporter_a)  # fmt: skip
+    added = obligation_add(requirement=world.annual, submitter_agency=world.issuer,
+                           actor=world.officer)  # fmt: skip
+    assert (added.manual, added.active, added.recipient_agency) == (True, True, world.lead)
+    health = ReportingObligation.objects.get(requirement=world.annual,
+                                             submitter_agency=world.health)  # fmt: skip
+    obligation_set_active(obligation=health, active=False, actor=world.officer)
+    again = obligations_generate(plan=world.plan, actor=world.officer)
+    assert (again.created, again.reactivated, again.deactivated) == ([], 0, 0)
+    health.refresh_from_db()
+    added.refresh_from_db()
+    assert (health.active, added.active) == (False, True)
+    logged = AccessLog.objects.unscoped().filter(action__startswith="reports.obligation.")
+    assert logged.count() == 2
+
+
+def test_the_obligations_page_adds_and_switches(world):
+    from tests.conftest import verified_client
+
+    obligations_generate(plan=world.plan, actor=world.officer)
+    officer = verified_client(world.officer)
+    page = officer.get("/reports/obligations/").content.decode()
+    assert 'data-testid="add-obligation"' in page
+    add = {"requirement": world.annual.pk, "agency": world.issuer.pk}
+    response = officer.post(f"/reports/obligations/{world.plan.pk}/add", add)
+    assert response.status_code == 302
+    assert ReportingObligation.objects.filter(submitter_agency=world.issuer, manual=True).exists()
+    bad = officer.post(f"/reports/obligations/{world.plan.pk}/add",
+                       {"requirement": "x", "agency": 10**30}, follow=True)  # fmt: skip
+    assert bad.status_code == 200
+    assert "Chọn yêu cầu báo cáo" in bad.content.decode()
+    health = ReportingObligation.objects.get(requirement=world.annual,
+                                             submitter_agency=world.health)  # fmt: skip
+    off = officer.post(f"/reports/obligations/item/{health.pk}/switch", {"active": "0"})
+    assert off.status_code == 302
+    health.refresh_from_db()
+    assert not health.active
+    reporter = verified_client(world.reporter_a)
+    assert reporter.post(f"/reports/obligations/item/{health.pk}/switch",
+                         {"active": "1"}).status_code == 404  # fmt: skip
+    assert reporter.post(f"/reports/obligations/{world.plan.pk}/add",
+                         {"requirement": world.annual.pk, "agency": world.issuer.pk}
+                         ).status_code in (403, 404)  # fmt: skip
