@@ -166,6 +166,37 @@ def progress_for(submission: Submission) -> str:
     ) % {"done": done, "total": len(statuses), "started": started, "late": late}
 
 
+def documents_for(submission: Submission) -> str:
+    """The documents the submitter agency issued in the period: its plans (with their number
+    and date) and the official documents registered from its reports (``DocumentRecord``)."""
+    from gbvms.plans.models import Plan
+    from gbvms.reports.models import DocumentRecord
+
+    obligation = submission.obligation
+    period = report_periods.parse(submission.period)
+    between = {"gte": period.start, "lte": period.end}
+    items: list[tuple[Any, str]] = []
+    plans = Plan.objects.filter(
+        issuer_id=obligation.submitter_agency_id,
+        issued_on__gte=between["gte"],
+        issued_on__lte=between["lte"],
+    ).order_by("issued_on", "pk")
+    for plan in plans[:30]:
+        number = f" số {plan.document_number}" if plan.document_number else ""
+        items.append((plan.issued_on, f"Kế hoạch{number} ngày {plan.issued_on:%d/%m/%Y} "
+                                      f"({plan.title})"))  # fmt: skip
+    records = DocumentRecord.objects.filter(
+        issuer_id=obligation.submitter_agency_id, date__gte=between["gte"], date__lte=between["lte"]
+    ).order_by("date", "number")
+    for record in records[:30]:
+        items.append((record.date, f"Văn bản số {record.reference} ngày {record.date:%d/%m/%Y} "
+                                   f"({record.summary})"))  # fmt: skip
+    if not items:
+        return ""
+    listed = "; ".join(text for _day, text in sorted(items, key=lambda item: item[0]))
+    return f"Văn bản đã ban hành trong kỳ: {listed}."
+
+
 def targets_text(values: list[dict[str, Any]]) -> str:
     """One sentence over the values that have a target."""
     with_target = [v for v in values if v.get("status")]
@@ -229,7 +260,9 @@ def _generated(
         values = values_for(submission)
     keys = _keys(submission)
     if "direction" in keys:
-        texts["direction"] = progress_for(submission)
+        texts["direction"] = "\n".join(
+            t for t in (progress_for(submission), documents_for(submission)) if t
+        )
     if "targets" in keys:
         texts["targets"] = targets_text(values)
     return values, {key: texts.get(key, "") for key in keys}

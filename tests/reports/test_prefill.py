@@ -283,3 +283,31 @@ def test_action_month_paragraphs(filled, commune_a):
     r01 = by_code(prefill.values_for(month))["R01"]
     assert (r01["period"], r01["numerator"]) == ("2026", 5)
     assert by_code(prefill.values_for(month))["P05"]["numerator"] == 5  # 3 before, 2 in the month
+
+
+def test_the_direction_section_lists_the_documents_issued_in_the_period(filled, commune_a):
+    from gbvms.plans.models import Plan
+    from gbvms.reports.prefill import documents_for, submission_prefill
+    from gbvms.reports.services_documents import document_register
+
+    draft = filled.get(filled.a)  # 2026S1C: 15/12/2025–14/06/2026
+    assert documents_for(draft) == ""
+    Plan.objects.create(title="Kế hoạch truyền thông phòng, chống bạo lực gia đình",
+                        unit=commune_a, issuer=filled.a, document_number="12/KH-UBND",
+                        issued_on=datetime.date(2026, 3, 2), created_by=filled.officer)  # fmt: skip
+    Plan.objects.create(title="Kế hoạch năm sau", unit=commune_a, issuer=filled.a,
+                        issued_on=datetime.date(2026, 9, 1), created_by=filled.officer)  # fmt: skip
+    document_register(actor=filled.officer, issuer=filled.a, symbol="BC-UBND",
+                      summary="Báo cáo sơ kết Tháng hành động",
+                      date=datetime.date(2026, 1, 5))  # fmt: skip
+    assert documents_for(draft) == (
+        "Văn bản đã ban hành trong kỳ: Văn bản số 1/BC-UBND ngày 05/01/2026 (Báo cáo sơ kết "
+        "Tháng hành động); Kế hoạch số 12/KH-UBND ngày 02/03/2026 (Kế hoạch truyền thông phòng, "
+        "chống bạo lực gia đình)."
+    )
+    Submission.objects.filter(pk=draft.pk).update(
+        sections=[{"key": s["key"], "text": ""} for s in draft.sections]
+    )
+    draft.refresh_from_db()
+    done = submission_prefill(submission=draft, actor=filled.reporter_a)
+    assert text_of(done, "direction").endswith(documents_for(draft))
