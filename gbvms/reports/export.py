@@ -94,11 +94,12 @@ def _peoples_committee(unit: Any) -> str:
 
 
 def parent_body(agency: Any) -> str:
-    """The line above the issuing body: its superior; a People's Committee has none."""
-    if agency.parent_id:
-        return agency.parent.name
+    """The line above the issuing body: its superior; a People's Committee has none, even
+    when the directory files it under the one above (the demo's communes)."""
     if agency.kind == PEOPLES_COMMITTEE:
         return ""
+    if agency.parent_id:
+        return agency.parent.name
     return _peoples_committee(agency.unit)
 
 
@@ -118,12 +119,13 @@ def issuer_title(agency: Any) -> str:
 
 def abbreviation(agency: Any) -> str:
     """``SNV`` for "Sở Nội vụ tỉnh Quảng Ngãi", ``UBND`` for a People's Committee; a short name
-    given to the agency wins (letters and digits only, upper case)."""
-    short = re.sub(r"[^\w-]", "", d.one_line(agency.short_name), flags=re.U).strip("-_")
-    if short:
-        return short.upper()[:20]
+    given to the agency wins when it is an abbreviation (one word of letters, digits and
+    hyphens: "CAT", "SLĐTBXH"), not a shortened name ("UBND P. Kon Tum", "Sở NV")."""
     if agency.kind == PEOPLES_COMMITTEE:
         return "UBND"
+    short = d.one_line(agency.short_name).strip().strip("-_")
+    if short and re.fullmatch(r"[^\W_]+(?:-[^\W_]+)*", short, flags=re.U):
+        return short.upper()[:20]
     name = d.one_line(agency.name)
     match = _UNIT_WORDS.search(f" {name} ")
     head = name[: match.start()] if match and match.start() > 0 else name

@@ -83,8 +83,11 @@ def _require_reports(user: Any) -> None:
 # ------------------------------------------------------------------ list
 
 
-def _periods(user: Any) -> list[str]:
-    keys = set(selectors.submission_list(user).values_list("period", flat=True).distinct())
+def _periods(user: Any, role: str) -> list[str]:
+    """The periods of the reports listed under ``role`` (latest first): the tab opens on a
+    period that has reports in it, not on one that only the other tab has."""
+    listed = selectors.submission_list(user, role=role)
+    keys = set(listed.values_list("period", flat=True).distinct())
     return sorted(keys, key=lambda k: (period_end(k), k), reverse=True)
 
 
@@ -96,7 +99,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     submits = scoping.has_permission(user, SUBMIT)
     role = request.GET.get("role") or ("submitter" if submits else "recipient")
     role = role if role in ("submitter", "recipient") else "submitter"
-    keys = _periods(user)
+    keys = _periods(user, role)
     choices = [(k, period_label(k)) for k in keys] + [("all", _("Tất cả các kỳ"))]
     data = request.GET.copy()
     data.setdefault("period", keys[0] if keys else "all")
@@ -205,7 +208,8 @@ def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -
     sections = ss.sections_with_titles(submission)
     snapshot = None if editable else _snapshot(submission)
     last = _last_reason(submission) if writer else None
-    notes = (last.notes or {}) if last and last.to_status == Status.RETURNED else {}
+    returned = editable and last is not None and last.to_status == Status.RETURNED
+    notes = (last.notes or {}) if returned else {}  # once sent again, the notes are answered
     shown = snapshot.sections if snapshot else sections
     for section in shown:
         section["note"] = notes.get(section["key"], "")

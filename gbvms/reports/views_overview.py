@@ -128,17 +128,21 @@ def _choices(user: Any) -> tuple[list, list, list]:
 
 
 def _defaults(user: Any, requirements: list, periods: list, units: list) -> dict[str, str]:
-    """The latest period with opened reports, and a requirement that has reports in it."""
+    """The latest period whose reports were due by now (who has sent, who is late), else the
+    latest with opened reports; and a requirement that has reports in it."""
     opened = Submission.objects.filter(obligation__in=_visible_obligations(user))
-    found = set(opened.values_list("obligation__requirement_id", "period").distinct())
+    pairs = ("obligation__requirement_id", "period")
+    due = set(opened.filter(due_at__lt=timezone.now()).values_list(*pairs).distinct())
+    found = set(opened.values_list(*pairs).distinct())
     choices = {"requirement": requirements, "period": periods, "unit": units}
     out = {name: options[0][0] for name, options in choices.items() if options}
-    for key, _label in periods:
-        ids = [str(r) for r, p in found if p == key]
-        if ids:
-            out["period"] = key
-            out["requirement"] = next((r for r, _l in requirements if r in ids), ids[0])
-            break
+    for candidates in (due, found):
+        for key, _label in periods:
+            ids = [str(r) for r, p in candidates if p == key]
+            if ids:
+                out["period"] = key
+                out["requirement"] = next((r for r, _l in requirements if r in ids), ids[0])
+                return out
     return out
 
 

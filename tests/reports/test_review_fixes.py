@@ -1,0 +1,115 @@
+"""Regressions found by trying the report pages as their users would (issue 12 review): each
+test fails without its fix."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from gbvms.reports import export
+from gbvms.reports.models import Submission
+from gbvms.reports.services_obligations import obligations_generate, submissions_open
+from gbvms.reports.services_submissions import (
+    submission_accept,
+    submission_return,
+    submission_submit,
+)
+from tests.conftest import verified_client
+from tests.reports.conftest import YEAR, aware
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle(world):
+    obligations_generate(plan=world.plan, actor=world.officer)
+    submissions_open(year=YEAR)
+
+    def get(agency, period="2026C"):
+        return Submission.objects.get(obligation__submitter_agency=agency, period=period)
+
+    world.get = get
+    return world
+
+
+def test_the_review_tab_opens_on_a_period_that_has_reports_to_review(cycle):
+    """The reviewer's own latest period (2026C, its own drafts) must not hide the 6-monthly
+    report a commune sent: the tab opens on the periods of the reports it lists."""
+    submission_submit(actor=cycle.reporter_a, submission=cycle.get(cycle.a, "2026S1C"))
+    html = verified_client(cycle.province_reporter).get("/reports/?role=recipient")
+    html = html.content.decode()
+    assert html.count('data-testid="report-row"') == 1
+    assert "UBND phường Kon Tum" in html
+
+
+def test_completeness_opens_on_the_latest_period_already_due(cycle):
+    """Early December: the annual reports (due 30/11) are late or missed; the page opens on
+    them, not on a later period whose reports are all still drafts."""
+    cycle.plan.end_year = YEAR + 1
+    cycle.plan.save()
+    with time_machine.travel(aware(YEAR, 12, 3), tick=False):
+        submissions_open(year=YEAR + 1)  # next year's drafts are open already
+        assert Submission.objects.filter(period=f"{YEAR + 1}C").exists()
+        page = verified_client(cycle.province_reporter).get("/reports/completeness/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Năm 2026 (kỳ chốt số liệu" in html.split('data-testid="figures"')[0]
+    assert "Quá hạn, chưa gửi" in html
+
+
+def test_the_recipients_notes_go_once_the_report_is_sent_again(cycle):
+    report = cycle.get(cycle.a)
+    submission_submit(actor=cycle.reporter_a, submission=report)
+    report.refresh_from_db()
+    submission_return(
+        actor=cycle.province_reporter,
+        submission=report,
+        reason="Thiếu số liệu",
+        notes={"direction": "Bổ sung văn bản chỉ đạo"},
+    )
+    reporter = verified_client(cycle.reporter_a)
+    returned = reporter.get(f"/reports/{report.pk}/").content.decode()
+    assert "Bổ sung văn bản chỉ đạo" in returned  # shown while the report is being corrected
+    report.refresh_from_db()
+    submission_submit(actor=cycle.reporter_a, submission=report)
+    sent = reporter.get(f"/reports/{report.pk}/").content.decode()
+    assert "Bổ sung văn bản chỉ đạo" not in sent
+    assert "Ghi chú của nơi nhận" not in sent
+
+
+def test_a_communes_peoples_committee_filed_under_the_province_has_no_superior_line(cycle):
+    """The demo's communes have a parent agency and a short name ("UBND P. Kon Tum"): the
+    header is still the commune's People's Committee alone, the symbol BC-UBND."""
+    cycle.a.parent = cycle.issuer
+    cycle.a.short_name = "UBND P. Kon Tum"
+    cycle.a.save()
+    report = cycle.get(cycle.a)
+    submission_submit(actor=cycle.reporter_a, submission=report)
+    doc = export.report_doc(Submission.objects.get(pk=report.pk))
+    assert doc.parent_body == ""
+    assert doc.symbol == "BC-UBND"
+
+
+def test_a_shortened_name_is_not_taken_for_an_abbreviation(cycle):
+    cycle.lead.short_name = "Sở NV"
+    assert export.symbol_for(cycle.lead) == "BC-SNV"
+    cycle.lead.short_name = "SNV-QNg"
+    assert export.symbol_for(cycle.lead) == "BC-SNV-QNG"
+
+
+def test_accepting_a_report_keeps_the_page_free_of_notes(cycle):
+    """Accepted after a return and a resubmission: the recipient's page shows no stale note
+    box for the submitter either."""
+    report = cycle.get(cycle.a)
+    submission_submit(actor=cycle.reporter_a, submission=report)
+    report.refresh_from_db()
+    submission_return(
+        actor=cycle.province_reporter, submission=report, reason="Thiếu", notes={"data": "Sửa"}
+    )
+    report.refresh_from_db()
+    submission_submit(actor=cycle.reporter_a, submission=report)
+    report.refresh_from_db()
+    submission_accept(actor=cycle.province_reporter, submission=report)
+    html = verified_client(cycle.reporter_a).get(f"/reports/{report.pk}/").content.decode()
+    assert 'data-testid="section-note"' not in html
+    assert "Ghi chú của nơi nhận" not in html
