@@ -106,10 +106,15 @@ def grants(user: Any, permission: str) -> list[str]:
     prefixes: set[str] = set()
     if user.is_superuser and permission in ROLES["administrator"].permissions:
         prefixes.add(NATIONAL)
-    membership = apps.get_model("orgs", "Membership")
-    rows = membership.objects.filter(user=user, is_active=True, agency__is_active=True).values_list(
-        "role", "scope_unit__path"
-    )
+    rows = user.__dict__.get("_gbvms_memberships")
+    if rows is None:  # one query per request for every permission asked
+        membership = apps.get_model("orgs", "Membership")
+        rows = list(
+            membership.objects.filter(
+                user=user, is_active=True, agency__is_active=True
+            ).values_list("role", "scope_unit__path")
+        )
+        user.__dict__["_gbvms_memberships"] = rows
     for role, path in rows:
         if permission in role_permissions(role):
             prefixes.add(path or NATIONAL)
@@ -120,6 +125,7 @@ def grants(user: Any, permission: str) -> list[str]:
 def forget(user: Any) -> None:
     """Drop the per-request cache of grants after memberships change."""
     user.__dict__.pop("_gbvms_grants", None)
+    user.__dict__.pop("_gbvms_memberships", None)
 
 
 def has_permission(user: Any, permission: str, path: str | None = None) -> bool:
