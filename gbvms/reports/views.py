@@ -122,6 +122,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "manages": scoping.has_permission(user, "plans.manage"),
         "reviews": scoping.has_permission(user, APPROVE),
+        "submits": submits,
+        "all_periods": period == "all",
     }
     return render(request, "reports/list.html", context)
 

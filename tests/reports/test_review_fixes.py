@@ -113,3 +113,16 @@ def test_accepting_a_report_keeps_the_page_free_of_notes(cycle):
     html = verified_client(cycle.reporter_a).get(f"/reports/{report.pk}/").content.decode()
     assert 'data-testid="section-note"' not in html
     assert "Ghi chú của nơi nhận" not in html
+
+
+def test_an_officer_who_neither_sends_nor_reviews_is_told_where_to_look(cycle):
+    """Two empty tabs and "try another period" with every period chosen told the programme
+    officer nothing; it gets one sentence and the completeness link."""
+    html = verified_client(cycle.officer).get("/reports/").content.decode()
+    assert 'data-testid="no-reports-role"' in html
+    assert 'data-testid="tab-recipient"' not in html
+    assert 'data-testid="completeness-link"' in html
+    reviewer = verified_client(cycle.province_reporter)
+    listed = reviewer.get("/reports/?role=recipient&period=all").content.decode()
+    assert 'data-testid="empty"' in listed
+    assert "Thử chọn kỳ khác" not in listed  # every period is chosen already
