@@ -146,10 +146,18 @@ def _label(status: str) -> str:
     return str(dict(Status.choices).get(status, status))
 
 
-def _missing_text(missing: list[dict[str, Any]], expected: int) -> str:
+def _missing_text(missing: list[dict[str, Any]], expected: int,
+                  marked: list[bool] | None = None) -> str:  # fmt: skip
+    """The missing-children line; a child its recipient marked missing says so, not only
+    "Dự thảo" as if it might still come."""
     if not missing:
         return ""
-    names = ", ".join(f"{m['agency']} ({_label(m['status'])})" for m in missing)
+    flags = marked or [False] * len(missing)
+    names = ", ".join(
+        f"{m['agency']} ({_label(m['status'])}"
+        + (f"; {_('đã ghi nhận thiếu báo cáo')})" if flag else ")")
+        for m, flag in zip(missing, flags, strict=False)
+    )
     return _("%(missing)s/%(total)s đơn vị chưa gửi báo cáo hoặc báo cáo chưa được tiếp nhận: "
              "%(names)s.") % {"missing": len(missing), "total": expected,
                               "names": names}  # fmt: skip
@@ -200,7 +208,8 @@ def consolidated(submission: Submission) -> Consolidation:
          "status": c.status}
         for c in children if c.pk not in counted_ids
     ]  # fmt: skip
-    result.missing_text = _missing_text(result.missing, len(children))
+    marked = [bool(c.missing_reason) for c in children if c.pk not in counted_ids]
+    result.missing_text = _missing_text(result.missing, len(children), marked)
     kind = obligation.requirement.kind
     keys = [key for key, _title in outline_for(submission.period, kind)]
     result.quotes = _quote_sections(counted, latest, keys)

@@ -126,3 +126,17 @@ def test_an_officer_who_neither_sends_nor_reviews_is_told_where_to_look(cycle):
     listed = reviewer.get("/reports/?role=recipient&period=all").content.decode()
     assert 'data-testid="empty"' in listed
     assert "Thử chọn kỳ khác" not in listed  # every period is chosen already
+
+
+def test_the_consolidated_missing_line_says_which_child_was_marked_missing(cycle):
+    from gbvms.reports.consolidate import consolidated
+    from gbvms.reports.services_submissions import submission_mark_missing
+
+    upward = Submission.objects.get(obligation__requirement=cycle.upward, period="2026C")
+    submission_mark_missing(
+        actor=cycle.province_reporter, submission=cycle.get(cycle.b), reason="Chưa có cán bộ"
+    )
+    text = consolidated(upward).missing_text
+    assert "UBND xã Đăk Tô (Dự thảo; đã ghi nhận thiếu báo cáo)" in text
+    assert "UBND phường Kon Tum (Dự thảo)," in text  # not marked: as before
+    assert "Chưa có cán bộ" not in text
