@@ -241,6 +241,7 @@ def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -
         "docx_url": f"/api/v1/reports/{submission.pk}/docx",
         "xlsx_url": f"/api/v1/reports/{submission.pk}/xlsx",
         "live": live_rows(extras.get("live_changes", [])),
+        "unsaved": forms.get("unsaved") or [],
         **extras,
     }
     context.update(attachments_context(request, submission, writer=writer,
@@ -296,6 +297,14 @@ def _form_failed(request: HttpRequest, submission: Submission, form: Any) -> Htt
     if submission.status not in EDITABLE:
         for error in form.non_field_errors():
             messages.error(request, error)
+        # sent or approved meanwhile (another tab, a colleague): the text typed here was not
+        # saved and there is no form any more; show it so that it can be copied, not lost
+        unsaved = [
+            {"title": field.label, "text": str(field.value() or "")}
+            for field in form.section_fields()
+            if str(field.value() or "").strip()
+        ]
+        return render_detail(request, submission, unsaved=unsaved)
     return render_detail(request, submission, sections_form=form)
 
 

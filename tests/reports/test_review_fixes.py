@@ -140,3 +140,18 @@ def test_the_consolidated_missing_line_says_which_child_was_marked_missing(cycle
     assert "UBND xã Đăk Tô (Dự thảo; đã ghi nhận thiếu báo cáo)" in text
     assert "UBND phường Kon Tum (Dự thảo)," in text  # not marked: as before
     assert "Chưa có cán bộ" not in text
+
+
+def test_text_typed_in_a_second_tab_after_sending_is_shown_not_lost(cycle):
+    report = cycle.get(cycle.a)
+    stale = {"version": report.version, "s_direction": "Văn bản chỉ đạo số 12/KH-UBND."}
+    submission_submit(actor=cycle.reporter_a, submission=report)  # sent from the first tab
+    reporter = verified_client(cycle.reporter_a)
+    for action in ("save", "submit"):
+        page = reporter.post(f"/reports/{report.pk}/{action}", stale)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Báo cáo không còn ở trạng thái được sửa." in html
+        assert 'data-testid="unsaved"' in html
+        assert "Văn bản chỉ đạo số 12/KH-UBND." in html
+    assert Submission.objects.get(pk=report.pk).versions.count() == 1
