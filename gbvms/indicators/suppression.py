@@ -354,16 +354,25 @@ def _load(version: IndicatorVersion, periods: list[str], scope: Q) -> list[Indic
     )
 
 
+EVERYWHERE = "*"
+
+
 @transaction.atomic
 def suppress_family(version: IndicatorVersion, province_path: str | None, year: int) -> int:
     """Recompute the suppression pattern of ``version``'s served cells of ``year`` around
     ``province_path`` (its communes, every province, the nation) and write ``hidden`` /
     ``hidden_reason`` where they changed. Returns the number of rows changed.
 
-    ``province_path`` None: the nation and the provinces only (the full rebuild does that first,
-    then each province)."""
+    ``province_path`` None: the nation and the provinces only; ``EVERYWHERE``: every cell of the
+    version and year in one load and one solve (the full rebuild)."""
     periods = suppression_keys(year)
     kind = version.indicator.kind
+    if province_path == EVERYWHERE:
+        rows = _load(version, periods, Q())
+        every = {r.unit_path for r in rows if r.level == Level.PROVINCE}
+        cells = {(r.unit_path, r.period, r.disagg): _cell(r, kind) for r in rows}
+        lines, groups, audit = family_lines(cells.keys(), year, every)
+        return _write_pattern(rows, suppress(cells, lines, groups, audit_lines=audit))
     rows = _load(version, periods, Q(level__in=[Level.NATIONAL, Level.PROVINCE]))
     loaded: set[str] = set()
     todo = {province_path} if province_path else set()
@@ -390,6 +399,11 @@ def suppress_family(version: IndicatorVersion, province_path: str | None, year: 
             - loaded
             - {province_path}
         )
+    return _write_pattern(rows, hidden)
+
+
+def _write_pattern(rows: list[IndicatorValue], hidden: dict[Key, str]) -> int:
+    """Store ``hidden``'s flags on ``rows`` where they changed; the number of rows changed."""
     changed: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         reason = hidden.get((row.unit_path, row.period, row.disagg), "")

@@ -73,3 +73,47 @@ class TestRebuild:
             call_command("rebuild_indicators", "--indicator", "R99")
         with pytest.raises(CommandError, match=r"CODE\.NAME=VALUE"):
             call_command("rebuild_indicators", "--param", "nonsense")
+
+
+@pytest.mark.django_db
+def test_the_rebuilds_single_solve_gives_the_pattern_of_a_pass_per_province(
+    personas, commune_a, commune_b, other_province, agencies
+):
+    """The full rebuild suppresses every cell of a version and year in one solve
+    (``suppression.EVERYWHERE``): the same flags as a pass for the nation then each province
+    (what the worker does), and the exact audit finds nothing disclosed."""
+    from django.db.models import Q
+
+    from gbvms.geo.models import AdminUnit
+    from gbvms.indicators import suppression
+    from tests.conftest import make_agency, make_user
+
+    hanoi = AdminUnit.objects.filter(level="commune", path__startswith=other_province.path,
+                                     valid_to__isnull=True).order_by("code").first()  # fmt: skip
+    hanoi_worker = make_user("hn_worker", (make_agency("UBND HN", hanoi), "case_worker", hanoi))
+    w = personas["worker_a"]
+    for hours in (1, 5, 30, 2, 3, 4):
+        serve(w, open_case(w, commune_a), agencies["a"], hours=hours)
+    open_case(personas["worker_b"], commune_b)
+    for _ in range(6):
+        open_case(hanoi_worker, hanoi)
+    process_pending()
+    call_command("rebuild_indicators")
+    flags = lambda: set(IndicatorValue.objects.filter(version__status="current").values_list(  # noqa: E731
+        "version_id", "unit_path", "period", "disagg", "hidden", "hidden_reason"))  # fmt: skip
+    single = flags()
+    assert any(row[4] and row[5] == "primary" for row in single)
+    assert any(not row[4] for row in single)
+    provinces = sorted({row[1] for row in single if row[1].count("/") == 2})
+    assert len(provinces) == 2
+    for version in IndicatorVersion.objects.filter(status="current").select_related("indicator"):
+        IndicatorValue.objects.filter(version=version).update(hidden=True, hidden_reason="pending")
+        for path in [None, *provinces]:
+            suppression.suppress_family(version, path, 2026)
+        rows = suppression._load(version, suppression.suppression_keys(2026), Q())
+        kind = version.indicator.kind
+        cells = {(r.unit_path, r.period, r.disagg): suppression._cell(r, kind) for r in rows}
+        _lines, _groups, audit = suppression.family_lines(cells.keys(), 2026, provinces)
+        hidden = {(r.unit_path, r.period, r.disagg) for r in rows if r.hidden}
+        assert not suppression.disclosed(cells, audit, hidden), version
+    assert flags() == single
