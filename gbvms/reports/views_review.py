@@ -168,7 +168,11 @@ def report_missing(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("next", "")
     back = back if back.startswith("/reports/") and "//" not in back else ""
     if not form.is_valid():
-        messages.error(request, _("Cần nêu lý do thiếu báo cáo."))
+        blank = not (request.POST.get("reason") or "").strip()
+        errors = form.errors.get("reason") or []
+        # empty: say what is missing; too long or a control character: say that, not "empty"
+        text = _("Cần nêu lý do thiếu báo cáo.") if blank or not errors else errors[0]
+        messages.error(request, text)
         return redirect(back or "reports:list")
     try:
         ss.submission_mark_missing(

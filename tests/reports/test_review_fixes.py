@@ -155,3 +155,16 @@ def test_text_typed_in_a_second_tab_after_sending_is_shown_not_lost(cycle):
         assert 'data-testid="unsaved"' in html
         assert "Văn bản chỉ đạo số 12/KH-UBND." in html
     assert Submission.objects.get(pk=report.pk).versions.count() == 1
+
+
+def test_a_too_long_missing_reason_is_not_called_empty(cycle):
+    child = cycle.get(cycle.b)
+    lead = verified_client(cycle.province_reporter)
+    url = f"/reports/{child.pk}/missing"
+    long = lead.post(url, {"reason": "y" * 2500, "next": "/reports/completeness/"}, follow=True)
+    html = long.content.decode()
+    assert "Cần nêu lý do thiếu báo cáo." not in html
+    assert "2000" in html  # the length limit is said
+    empty = lead.post(url, {"reason": "  ", "next": "/reports/completeness/"}, follow=True)
+    assert "Cần nêu lý do thiếu báo cáo." in empty.content.decode()
+    assert not Submission.objects.get(pk=child.pk).missing_reason
