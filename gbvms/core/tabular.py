@@ -133,6 +133,17 @@ def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def stored_file_response(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """A stored, user-uploaded file (evidence, report attachments) as a download: never
+    rendered inline, never sniffed, never cached, sandboxed if a browser opens it anyway."""
+    response = _attachment(data, content_type, filename)
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def csv_response(rows: Rows, *, filename: str) -> HttpResponse:
     return _attachment(csv_bytes(rows), "text/csv; charset=utf-8", filename)
 

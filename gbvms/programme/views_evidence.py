@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gbvms.core import files
 from gbvms.core.audit import log_action
 from gbvms.core.forms_util import GuardedForm, add_service_errors
-from gbvms.core.tabular import attachment_header
+from gbvms.core.tabular import stored_file_response
 from gbvms.programme import selectors, services_evidence
 from gbvms.programme.models import Evidence
 
@@ -100,13 +100,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     log_action(action="programme.evidence.downloaded", actor=request.user, request=request,
                obj=evidence, changes={"record_kind": evidence.record_kind,
                                       "record_id": evidence.record_id})  # fmt: skip
-    response = HttpResponse(data, content_type=evidence.content_type)
-    response["Content-Disposition"] = attachment_header(evidence.name)
-    response["Content-Length"] = str(len(data))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(data, content_type=evidence.content_type, filename=evidence.name)
 
 
 @login_required

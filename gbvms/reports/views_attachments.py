@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gbvms.core import files
 from gbvms.core.audit import log_action
 from gbvms.core.forms_util import GuardedForm
-from gbvms.core.tabular import attachment_header
+from gbvms.core.tabular import stored_file_response
 from gbvms.programme.services_evidence import ACCEPT, max_bytes
 from gbvms.reports import selectors, services_attachments
 from gbvms.reports.errors import code_of
@@ -97,13 +97,9 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     log_action(action="reports.attachment.downloaded", actor=request.user, request=request,
                obj=attachment, changes={"submission": attachment.submission_id})  # fmt: skip
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = attachment_header(attachment.name)
-    response["Content-Length"] = str(len(data))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(
+        data, content_type=attachment.content_type, filename=attachment.name
+    )
 
 
 @login_required
