@@ -121,7 +121,7 @@ def _choices(user: Any) -> tuple[list, list, list]:
             keys.update(periods_for(r, year))
     ordered = sorted(keys, key=lambda k: (period_end(k), k), reverse=True)
     return (
-        [(str(r.pk), f"{r.plan.title[:60]} — {requirement_label(r)}") for r in requirements],
+        [(str(r.pk), f"{requirement_label(r)} — {r.plan.title[:60]}") for r in requirements],
         [(k, period_label(k)) for k in ordered],
         [(u.code, u.name) for u in _units(user)],
     )

@@ -3,6 +3,8 @@ test fails without its fix."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 
@@ -168,3 +170,14 @@ def test_a_too_long_missing_reason_is_not_called_empty(cycle):
     empty = lead.post(url, {"reason": "  ", "next": "/reports/completeness/"}, follow=True)
     assert "Cần nêu lý do thiếu báo cáo." in empty.content.decode()
     assert not Submission.objects.get(pk=child.pk).missing_reason
+
+
+def test_the_completeness_requirement_choice_starts_with_what_differs(cycle):
+    """A select box shows the start of its option: every option began with the same plan
+    title, so the requirements (annual 30/11, 6-monthly 15/06) could not be told apart."""
+    html = verified_client(cycle.province_reporter).get("/reports/completeness/")
+    options = dict(
+        re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', html.content.decode())
+    )
+    assert options[str(cycle.annual.pk)].startswith("Báo cáo năm (hạn 30/11) — Kế hoạch")
+    assert options[str(cycle.semiannual.pk)].startswith("Báo cáo 6 tháng (hạn 15/06) — Kế hoạch")
