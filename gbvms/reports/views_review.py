@@ -53,13 +53,15 @@ def _act(
     except ValidationError as exc:
         submission.refresh_from_db()
         extra: dict[str, Any] = {}
+        text = error_text(exc)
         if code_of(exc) == "children_pending":
             extra["pending"] = _pending_rows(submission)
+            text = _pending_text(extra["pending"]) or text
         if form is not None:
-            form.add_error(None, error_text(exc))
+            form.add_error(None, text)
             extra[form_key] = form
         else:
-            messages.error(request, error_text(exc))
+            messages.error(request, text)
         return render_detail(request, submission, **extra)
     return None
 
@@ -77,6 +79,20 @@ def _pending_rows(submission: Submission) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _pending_text(rows: list[dict[str, Any]]) -> str:
+    """The message at the top of the page names the pending children (the full list is in
+    the review section, far down a phone's screen)."""
+    if not rows:
+        return ""
+    names = ", ".join(r["agency"] for r in rows[:5])
+    if len(rows) > 5:
+        names += " " + _("và %(n)s đơn vị khác") % {"n": len(rows) - 5}
+    return _(
+        "Chưa thể phê duyệt: %(n)s báo cáo của cấp dưới chưa được phê duyệt hoặc ghi nhận "
+        "thiếu: %(names)s."
+    ) % {"n": len(rows), "names": names}
 
 
 def _done(request: HttpRequest, pk: int, text: str) -> HttpResponse:

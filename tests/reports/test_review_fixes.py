@@ -181,3 +181,19 @@ def test_the_completeness_requirement_choice_starts_with_what_differs(cycle):
     )
     assert options[str(cycle.annual.pk)].startswith("Báo cáo năm (hạn 30/11) — Kế hoạch")
     assert options[str(cycle.semiannual.pk)].startswith("Báo cáo 6 tháng (hạn 15/06) — Kế hoạch")
+
+
+def test_the_message_on_a_blocked_approval_names_the_pending_children(cycle):
+    """The list of pending children sits in the review section, below the whole report; the
+    message at the top names them too."""
+    child = cycle.get(cycle.a)
+    submission_submit(actor=cycle.reporter_a, submission=child)
+    upward = Submission.objects.get(obligation__requirement=cycle.upward, period="2026C")
+    submission_submit(actor=cycle.province_reporter, submission=upward)
+    ministry = verified_client(cycle.ministry_reporter)
+    assert ministry.post(f"/reports/{upward.pk}/accept").status_code == 302
+    html = ministry.post(f"/reports/{upward.pk}/approve").content.decode()
+    top = html.split('data-testid="report"')[0]  # the messages, above the report
+    assert "Chưa thể phê duyệt: 3 báo cáo của cấp dưới" in top
+    assert "UBND phường Kon Tum" in top
+    assert "UBND xã Đăk Tô" in top
