@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from gbvms.cases.models import NOTIFICATION_LABELS, Notification
 from gbvms.core.roles import roles_with
 from gbvms.orgs.models import Agency, Membership
+from gbvms.reports.labels import period_label
 from gbvms.reports.models import Status, Submission
 
 SUBMIT, APPROVE = "reports.submit", "reports.approve"
@@ -95,7 +96,7 @@ def describe(submission: Submission, status: str) -> dict[str, str]:
         kind = str(requirement.get_kind_display())
         return {
             "kind": kind[:1].lower() + kind[1:],  # "Báo cáo năm", "Báo cáo 6 tháng"
-            "period": submission.period,
+            "period": period_label(submission.period),
             "status": str(Status(status).label),
             "due": submission.due_at.astimezone(_vietnam()).strftime("%d/%m/%Y"),
             "unit": submission.obligation.submitter_unit.name,
@@ -145,10 +146,10 @@ def notify_transition(pk: int, status: str) -> int:
     users = approvers_of(submission) if kind == "report_submitted" else submitters_of(submission)
     facts = describe(submission, status)
     with translation.override("vi"):
-        subject = _("[GBVMS] Báo cáo %(kind)s kỳ %(period)s: %(status)s") % facts
+        subject = _("[GBVMS] Báo cáo %(kind)s, %(period)s: %(status)s") % facts
         message = (
             _(
-                "Báo cáo %(kind)s kỳ %(period)s của %(unit)s (hạn %(due)s) chuyển sang trạng "
+                "Báo cáo %(kind)s, %(period)s, của %(unit)s (hạn %(due)s) chuyển sang trạng "
                 "thái: %(status)s.\nXem báo cáo: %(link)s"
             )
             % facts

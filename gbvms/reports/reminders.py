@@ -104,19 +104,19 @@ def _send(pk: int, which: str) -> int:
     facts = notify.describe(submission, submission.status)
     with translation.override("vi"):
         if overdue:
-            subject = _("[GBVMS] Báo cáo %(kind)s kỳ %(period)s quá hạn %(due)s") % facts
+            subject = _("[GBVMS] Báo cáo %(kind)s, %(period)s, quá hạn %(due)s") % facts
             message = (
                 _(
-                    "Báo cáo %(kind)s kỳ %(period)s của %(unit)s đã quá hạn %(due)s mà chưa "
+                    "Báo cáo %(kind)s, %(period)s, của %(unit)s đã quá hạn %(due)s mà chưa "
                     "được gửi.\nXem báo cáo: %(link)s"
                 )
                 % facts
             )
         else:
-            subject = _("[GBVMS] Báo cáo %(kind)s kỳ %(period)s đến hạn %(due)s") % facts
+            subject = _("[GBVMS] Báo cáo %(kind)s, %(period)s, đến hạn %(due)s") % facts
             message = (
                 _(
-                    "Báo cáo %(kind)s kỳ %(period)s của %(unit)s cần gửi trước %(due)s (trạng "
+                    "Báo cáo %(kind)s, %(period)s, của %(unit)s cần gửi trước %(due)s (trạng "
                     "thái: %(status)s).\nLập và gửi báo cáo: %(link)s"
                 )
                 % facts

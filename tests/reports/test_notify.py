@@ -52,7 +52,9 @@ def test_submit_tells_the_recipients_approvers_after_commit_only(
         assert not Notification.objects.exists()
     assert _to() == [["province_reporter@example.org"]]
     message = mail.outbox[0]
-    assert message.subject == f"[GBVMS] Báo cáo năm kỳ {YEAR}C: Đã gửi"
+    assert message.subject == (
+        f"[GBVMS] Báo cáo năm, Năm {YEAR} (kỳ chốt số liệu 15/12/{YEAR - 1}–14/12/{YEAR}): Đã gửi"
+    )
     assert f"/reports/{cycle.report.pk}/" in message.body
     assert "30/11/2026" in message.body
     notice = Notification.objects.get()
@@ -98,7 +100,7 @@ def test_return_accept_approve_reopen_tell_the_submitters_reporters(
                 continue
             service(actor=reviewer, submission=cycle.report, **extra)
         assert _to() == [["reporter_a@example.org"]], status
-        assert mail.outbox[0].subject.endswith(f"kỳ {YEAR}C: {status}")
+        assert mail.outbox[0].subject.endswith(f"14/12/{YEAR}): {status}")
         assert SECRET not in mail.outbox[0].body  # the reason stays in the report
         assert Notification.objects.filter(user=cycle.reporter_a, kind=kind).count() == 1
     # the other commune and the other department heard nothing

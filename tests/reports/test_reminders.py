@@ -63,12 +63,12 @@ def test_7_3_1_and_overdue_once_each(cycle, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             send_report_reminders(day(offset))
     mine = _mails_to("reporter_a@example.org")
-    period = f"kỳ {YEAR}C"
+    period = f"Năm {YEAR} (kỳ chốt số liệu 15/12/{YEAR - 1}–14/12/{YEAR})"
     assert mine == [
-        f"[GBVMS] Báo cáo năm {period} đến hạn 30/11/2026",  # 7 days before
-        f"[GBVMS] Báo cáo năm {period} đến hạn 30/11/2026",  # 3
-        f"[GBVMS] Báo cáo năm {period} đến hạn 30/11/2026",  # 1
-        f"[GBVMS] Báo cáo năm {period} quá hạn 30/11/2026",
+        f"[GBVMS] Báo cáo năm, {period}, đến hạn 30/11/2026",  # 7 days before
+        f"[GBVMS] Báo cáo năm, {period}, đến hạn 30/11/2026",  # 3
+        f"[GBVMS] Báo cáo năm, {period}, đến hạn 30/11/2026",  # 1
+        f"[GBVMS] Báo cáo năm, {period}, quá hạn 30/11/2026",
     ]
     # the recipient hears of the overdue ones only: reporter_a's and the health department's
     overdue = [s for s in _mails_to("province_reporter@example.org") if "quá hạn" in s]
