@@ -60,6 +60,11 @@ def _open(plan: Plan, officer: Any) -> list[Submission]:
     mine = Submission.objects.filter(obligation__requirement__plan=plan)
     if not mine.filter(due_at__lt=now).exists() and (year - 1) in plan.years():
         submissions_open(year=year - 1, actor=officer)
+    # late in the year every commune deadline has passed: next year's drafts are open, so the
+    # commune reporters have a report to write (submissions open "on time for the period")
+    communes = mine.filter(obligation__submitter_unit__level="commune")
+    if not communes.filter(due_at__gte=now).exists() and (year + 1) in plan.years():
+        submissions_open(year=year + 1, actor=officer)
     return list(
         mine.filter(due_at__lt=now, status__in=EDITABLE)
         .select_related("obligation__submitter_agency", "obligation__recipient_agency")
