@@ -114,9 +114,21 @@ def _leads(plan: Plan, requirements: list[ReportingRequirement]) -> list[Agency]
     return list(found.values())
 
 
+def _issuing_body(plan: Plan, recipient: Agency) -> bool:
+    """The plan's issuer, or (the issuer known by name only) the People's Committee of the
+    plan's own unit, which issues a plan of that level."""
+    if plan.issuer_id:
+        return recipient.pk == plan.issuer_id
+    return (
+        plan.unit_id is not None
+        and recipient.kind == AgencyKind.PEOPLES_COMMITTEE
+        and recipient.unit_id == plan.unit_id
+    )
+
+
 def _submitters(plan: Plan, recipient: Agency, leads: list[Agency]) -> list[Agency]:
     consolidating = [a for a in leads if a.pk != recipient.pk]
-    if _upward(plan, recipient) or (recipient.pk == plan.issuer_id and consolidating):
+    if _upward(plan, recipient) or (_issuing_body(plan, recipient) and consolidating):
         # the ministry above, or the issuing People's Committee: the lead agency reports to
         # it, consolidating what the others sent to the lead
         return consolidating

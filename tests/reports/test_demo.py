@@ -37,7 +37,7 @@ def test_demo_opens_the_cycle_with_one_commune_on_time_and_one_late(settings, ca
         assert (Submission.objects.count(), Transition.objects.count(),
                 ReportingObligation.objects.count()) == counts  # fmt: skip
         assert AccessLog.objects.unscoped().filter(action__startswith="reports.").count() == logs
-    assert "reporter1 sent 4 on time, reporter2 sent 2 late and missed 2" in first
+    assert "reporter1 sent 2 on time, reporter2 sent 1 late and missed 1" in first
     assert "reports of plan 01/KH-DEMO already loaded" in second
     roles = {
         m.user.username: (m.agency.short_name, m.role, m.scope_unit.code)

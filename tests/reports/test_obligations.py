@@ -82,6 +82,17 @@ def test_a_report_to_the_issuer_comes_from_the_lead_agency_alone(world):
         world.a.name, world.b.name, world.health.name}  # fmt: skip
 
 
+def test_the_province_peoples_committee_counts_as_issuer_when_the_plan_names_it_only(world):
+    world.plan.issuer = None
+    world.plan.save(update_fields=["issuer"])
+    to_committee = ReportingRequirement.objects.create(
+        plan=world.plan, kind=ReportKind.ANNUAL, due_month=12, due_day=5,
+        recipient=world.issuer, text="Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 05/12",
+    )  # fmt: skip
+    obligations_generate(plan=world.plan, actor=world.officer)
+    assert _matrix(to_committee) == {(to_committee.pk, world.lead.name, world.issuer.name)}
+
+
 def test_a_requirement_without_a_recipient_is_skipped(world):
     orphan = ReportingRequirement.objects.create(
         plan=world.plan, kind=ReportKind.ANNUAL, due_month=11, due_day=30, text="Báo cáo"
