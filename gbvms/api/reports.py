@@ -202,14 +202,6 @@ def _read(user: Any, pk: int) -> Submission | None:
         return None
 
 
-def _may_write(user: Any, submission: Submission) -> bool:
-    try:
-        selectors.submission_get_for_user(user, submission.pk, for_write=True)
-    except Http404:
-        return False
-    return True
-
-
 def _item(s: Submission) -> dict[str, Any]:
     o = s.obligation
     return {
@@ -279,7 +271,7 @@ def _last_return(submission: Submission) -> dict[str, Any] | None:
 def _detail(user: Any, submission: Submission) -> dict[str, Any]:
     """The report as this caller reads it: its writers see the live draft while it is
     editable; everyone else (and everyone once it is sent) the latest snapshot."""
-    writer = _may_write(user, submission)
+    writer = selectors.may_write(user, submission)
     live = submission.status in EDITABLE and writer
     snapshot: SubmissionVersion | None = None
     if not live:

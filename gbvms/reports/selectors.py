@@ -90,6 +90,12 @@ def submission_get_for_user(user: Any, pk: int, for_write: bool = False) -> Subm
         raise Http404 from None
 
 
+def may_write(user: Any, submission: Submission) -> bool:
+    """Whether ``user`` writes ``submission`` (a member of its submitter agency with
+    ``reports.submit`` over its unit)."""
+    return scoping.scoped(user, SUBMIT, Submission.objects.filter(pk=submission.pk)).exists()
+
+
 def _visible(user: Any) -> Q | None:
     """Submitter's or recipient's view, OR-ed (None: nothing)."""
     condition: Q | None = None
@@ -149,8 +155,7 @@ def attachment_get_for_user(user: Any, pk: int) -> Attachment:
     if attachment is None:
         raise Http404
     submission = submission_get_for_user(user, attachment.submission_id)
-    writer = scoping.scoped(user, SUBMIT, Submission.objects.filter(pk=submission.pk)).exists()
-    if not writer:
+    if not may_write(user, submission):
         sent = submission.versions.values_list("attachments", flat=True)
         if not any(attachment.pk in (ids or []) for ids in sent):
             raise Http404

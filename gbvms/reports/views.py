@@ -131,14 +131,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ the report
 
 
-def _may_write(user: Any, submission: Submission) -> bool:
-    try:
-        selectors.submission_get_for_user(user, submission.pk, for_write=True)
-    except Http404:
-        return False
-    return True
-
-
 def _last_reason(submission: Submission) -> Transition | None:
     return (
         submission.transitions.filter(to_status__in=[Status.RETURNED, Status.REOPENED])
@@ -206,7 +198,7 @@ def _extras(submission: Submission) -> dict[str, Any]:
 def detail_context(request: HttpRequest, submission: Submission, **forms: Any) -> dict[str, Any]:
     user = request.user
     editable = submission.status in EDITABLE
-    writer = _may_write(user, submission)
+    writer = selectors.may_write(user, submission)
     sections = ss.sections_with_titles(submission)
     snapshot = None if editable else _snapshot(submission)
     last = _last_reason(submission) if writer else None
@@ -311,7 +303,7 @@ def _form_failed(request: HttpRequest, submission: Submission, form: Any) -> Htt
 def _writable(request: HttpRequest, pk: int) -> Submission:
     """The report for a write: visible (else 404), and written by this user (else 403)."""
     submission = selectors.submission_get_for_user(request.user, pk)
-    if not _may_write(request.user, submission):
+    if not selectors.may_write(request.user, submission):
         raise PermissionDenied
     return submission
 
