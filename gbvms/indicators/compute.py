@@ -22,7 +22,7 @@ from django.db import connections, router, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from gbvms.indicators import catalogue, periods
+from gbvms.indicators import catalogue, periods, suppression
 from gbvms.indicators.dimensions import breakdowns, dimension, disagg_key
 from gbvms.indicators.models import Fact, IndicatorValue, IndicatorVersion
 
@@ -374,18 +374,11 @@ def store(cells: Cells, versions: Iterable[IndicatorVersion], units: Iterable[st
     )  # fmt: skip
 
 
-EVERYWHERE = "*"  # suppression.EVERYWHERE: every province at once
-
-
 def _suppress(versions: list[IndicatorVersion], provinces: Iterable[str | None],
               year: int) -> None:  # fmt: skip
-    try:
-        from gbvms.indicators.suppression import suppress_family
-    except ImportError:  # pragma: no cover - until the suppression module exists
-        return
     for version in versions:
         for prov in provinces:
-            suppress_family(version, prov, year)
+            suppression.suppress_family(version, prov, year)
 
 
 def recompute(keys: Iterable[tuple[str, int]], versions: list[IndicatorVersion]) -> int:
@@ -455,6 +448,6 @@ def rebuild_values(versions: list[IndicatorVersion], years: Iterable[int],
             written += store(cells, versions, ["/"], year, "national")
             # one load and one solve of every cell per version (the same pattern as a pass per
             # province, several times faster: bench/README.md, "Indicators")
-            _suppress(versions, [EVERYWHERE], year)
+            _suppress(versions, [suppression.EVERYWHERE], year)
         progress(f"{year}: {written} cells")
     return written
