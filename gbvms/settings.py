@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gbvms.core.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gbvms.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -298,6 +299,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # which pages say the figures are behind.
 INDICATOR_BATCH = env_int("GBVMS_INDICATOR_BATCH", 500)
 INDICATOR_STALE_SECONDS = env_int("GBVMS_INDICATOR_STALE_SECONDS", 60)
+
+# Backups (manage.py backup/restore; docs/backup.md) and /metrics (docs/operations.md).
+BACKUP_KEY = env_str("GBVMS_BACKUP_KEY")
+METRICS_TOKEN = env_str("GBVMS_METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_networks("GBVMS_METRICS_ALLOWED_IPS")
 
 EMAIL_BACKEND = env_str("GBVMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GBVMS_FROM_EMAIL", "gbvms@localhost")
