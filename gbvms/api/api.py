@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 from gbvms.api import (
     audit,
     care,
+    case_assign,
     cases,
     geo,
     indicators,
@@ -36,6 +37,7 @@ api.add_router("/geo", geo.router)
 api.add_router("", me.router)
 api.add_router("", cases.router)
 api.add_router("", care.router)
+api.add_router("", case_assign.router)
 api.add_router("", audit.router)
 api.add_router("", referrals.router)
 api.add_router("", referrals.public_router)

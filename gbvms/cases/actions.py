@@ -13,7 +13,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gbvms.cases import services, services_care, services_measures, services_transfer
+from gbvms.cases import (
+    services,
+    services_assign,
+    services_care,
+    services_measures,
+    services_transfer,
+)
 from gbvms.cases.forms_actions import (
     ChildStepForm,
     ConsentForm,
@@ -50,6 +56,7 @@ class Action:
     # case version it was loaded at; an addition (a new record beside the others) is checked
     # when it carries one. Either way the service bumps the version (changes.case_touch).
     edit: bool = False
+    done_request: Any = None  # what to say when the service sent a request instead (closure)
 
 
 def _plan_form(data: Any, case: Case) -> forms.Form:
@@ -73,7 +80,9 @@ ACTIONS: dict[str, Action] = {
                              _("Đã hoàn thành lần theo dõi."),
                              target=(FollowUp, "follow_up"), slot=False, edit=True),
     "close": Action(lambda d, c: CloseForm(d, initial={"version": c.version}),
-                    services_care.case_close, _("Đã đóng vụ việc."), _("Đóng vụ việc"), edit=True),
+                    services_assign.case_close_or_request, _("Đã đóng vụ việc."),
+                    _("Đóng vụ việc"), edit=True,
+                    done_request=_("Đã gửi đề nghị đóng vụ việc tới người giám sát.")),
     "reopen": Action(lambda d, c: ReopenForm(d), services_care.case_reopen,
                      _("Đã mở lại vụ việc."), _("Mở lại"), edit=True),
     "transfer": Action(lambda d, c: TransferForm(d, case=c), services_transfer.transfer_request,

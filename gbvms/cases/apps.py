@@ -12,6 +12,9 @@ CASE_CHILDREN = (
     "ProtectiveMeasure",
     "Intervention",
     "Report",
+    "CaseNote",
+    "CaseFileChange",
+    "ClosureRequest",
 )
 
 
@@ -42,6 +45,7 @@ class CasesConfig(AppConfig):
             scoping.register(getattr(models, child), via="case", permissions=case_permissions)
         scoping.register(models.Survivor, via="cases", permissions=case_permissions)
         scoping.register(models.Perpetrator, via="incident", permissions=case_permissions)
+        scoping.register(models.CaseNoteRevision, via="note", permissions=case_permissions)
         # a transfer: the sending side through the case, the receiving agency's workers
         scoping.register(
             models.CaseTransfer,

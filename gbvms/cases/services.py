@@ -187,7 +187,11 @@ def case_open(
     )
     case.full_clean()
     case.save()
-    CaseAssignment.objects.bulk_create([CaseAssignment(case=case, user=w) for w in workers])
+    # a worker's own intake is theirs; anyone else's is offered to the commune's workers
+    taken = {"accepted_at": case.created_at, "assigned_by": actor}
+    CaseAssignment.objects.bulk_create(
+        [CaseAssignment(case=case, user=w, **(taken if w == actor else {})) for w in workers]
+    )
     if incident is not None:
         reported_on = timezone.localdate(detected_at)
         first = Incident(case=case, unit=commune, reported_on=reported_on)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gbvms.cases import views, views_care, views_notifications, views_transfer
+from gbvms.cases import views, views_assign, views_care, views_notifications, views_transfer
 
 app_name = "cases"
 
@@ -39,6 +39,21 @@ urlpatterns = [
         name="notification_open",
     ),
     path("break-glass/", views_care.break_glass, name="break_glass"),
+    path("caseload/", views_assign.caseload, name="caseload"),
+    path(
+        "closures/<int:pk>/approve/",
+        views_assign.closure_decide,
+        {"decision": "approve"},
+        name="closure_approve",
+    ),
+    path(
+        "closures/<int:pk>/return/",
+        views_assign.closure_decide,
+        {"decision": "return"},
+        name="closure_return",
+    ),
+    path("<str:code>/assign/", views_assign.assign, name="assign"),
+    path("<str:code>/pick-up/", views_assign.pick_up, name="pick_up"),
     path("transfers/", views_transfer.inbox, name="transfers"),
     path("transfers/<int:pk>/decide/", views_transfer.decide, name="transfer_decide"),
     path("<str:code>/", views.case_detail, name="detail"),

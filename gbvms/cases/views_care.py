@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gbvms.cases import changes, selectors, services_care, services_measures
 from gbvms.cases.actions import ACTIONS, SLOTS
 from gbvms.cases.forms_actions import BreakGlassForm, MeasureDecideForm
-from gbvms.cases.models import Case, FollowUp
+from gbvms.cases.models import Case, ClosureRequest, FollowUp
 from gbvms.cases.services_care import notify
 from gbvms.core import scoping
 from gbvms.core.forms_util import add_service_errors, submit
@@ -142,7 +142,8 @@ def case_post(request: HttpRequest, code: str, name: str, pk: int | None = None)
         if saved is None:
             transaction.set_rollback(True)  # the claimed version too
     if saved is not None:
-        messages.success(request, action.done)
+        requested = action.done_request and isinstance(saved, ClosureRequest)
+        messages.success(request, action.done_request if requested else action.done)
         return redirect("cases:detail", code=case.code)
     return _page_with(request, case, name, form, {}, 400)
 

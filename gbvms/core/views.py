@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -22,15 +23,13 @@ from gbvms.orgs.selectors import memberships_of
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's work queues, per role (gbvms.cases.queues); the roles page lists what each
+    role may do."""
+    from gbvms.cases.queues import home_context
+
     memberships = list(memberships_of(request.user))
-    permissions = sorted(
-        {p for m in memberships for p in ROLES[m.role].permissions}
-        | (set(ROLES["administrator"].permissions) if request.user.is_superuser else set())
-    )
-    context = {
-        "memberships": memberships,
-        "permissions": [PERMISSIONS[p] for p in permissions],
-    }
+    roles = {m.role for m in memberships}
+    context = {"memberships": memberships, **home_context(request.user, roles)}
     return render(request, "core/home.html", context)
 
 
@@ -46,13 +45,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _own_permissions(user: Any) -> list[Any]:
+    """The permissions the signed-in user holds through their roles (none when signed out)."""
+    if not user.is_authenticated:
+        return []
+    codes = {p for m in memberships_of(user) for p in ROLES[m.role].permissions}
+    if user.is_superuser:
+        codes |= set(ROLES["administrator"].permissions)
+    return [PERMISSIONS[p] for p in sorted(codes)]
+
+
 @require_GET
 def roles_page(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/roles.html",
-        {"roles": list(ROLES.values()), "permissions": PERMISSIONS},
-    )
+    context = {
+        "roles": list(ROLES.values()),
+        "permissions": PERMISSIONS,
+        "own_permissions": _own_permissions(request.user),
+    }
+    return render(request, "core/roles.html", context)
 
 
 @login_required

@@ -31,6 +31,7 @@ from gbvms.cases.models.case import (
     Survivor,
     ViolenceForm,
 )
+from gbvms.cases.models.closure import ClosureRequest, ClosureStatus
 from gbvms.cases.models.measures import (
     Decision,
     Intervention,
@@ -38,6 +39,7 @@ from gbvms.cases.models.measures import (
     MeasureType,
     ProtectiveMeasure,
 )
+from gbvms.cases.models.notes import CaseFileChange, CaseNote, CaseNoteRevision
 from gbvms.cases.models.report import (
     NOTIFY_CHAIR,
     ContextFlag,
@@ -56,9 +58,14 @@ __all__ = [
     "NOTIFY_CHAIR",
     "Case",
     "CaseAssignment",
+    "CaseFileChange",
+    "CaseNote",
+    "CaseNoteRevision",
     "CaseSequence",
     "CaseTransfer",
     "Channel",
+    "ClosureRequest",
+    "ClosureStatus",
     "Consent",
     "ConsentKind",
     "ContextFlag",

@@ -207,6 +207,10 @@ NOTIFICATION_LABELS = {
     "referral_revoked": _("Chuyển gửi đã được thu hồi"),
     "referral_overdue": _("Chuyển gửi quá hạn phản hồi"),
     "help_request": _("Có yêu cầu hỗ trợ mới từ trang công khai"),
+    "case_assigned": _("Bạn được phân công một vụ việc"),
+    "closure_requested": _("Có đề nghị đóng vụ việc chờ duyệt"),
+    "closure_approved": _("Đề nghị đóng vụ việc đã được duyệt"),
+    "closure_returned": _("Đề nghị đóng vụ việc bị trả lại"),
 }
 
 

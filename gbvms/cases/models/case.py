@@ -125,6 +125,8 @@ class Case(models.Model):
     detected_at = models.DateTimeField(_("thời điểm phát hiện"))
     first_support_at = models.DateTimeField(_("hỗ trợ lần đầu"), null=True, blank=True)
     immediate_danger = models.BooleanField(_("nguy hiểm tức thời"), default=False)
+    # "the victim is a child" said at intake (a help request) before any birth year is known
+    reported_child = models.BooleanField(_("được báo là trẻ em"), default=False)
     risk_level = models.CharField(
         _("mức độ rủi ro"), max_length=8, choices=RiskLevel.choices, blank=True, default=""
     )
@@ -178,6 +180,13 @@ class CaseAssignment(models.Model):
     )
     is_active = models.BooleanField(default=True)
     assigned_at = models.DateTimeField(default=timezone.now)
+    # who assigned (a supervisor, the worker picking it up); None: offered at intake to the
+    # commune's case workers, not yet picked up (accepted_at None)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
 
     internal_objects = models.Manager()  # Django's own: related managers, forms, admin
     objects = ScopedManager()  # every read needs a scope (gbvms.core.scoping)
