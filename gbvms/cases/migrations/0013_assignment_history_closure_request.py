@@ -10,7 +10,9 @@ import gbvms.core.fields
 def backfill_accepted(apps, schema_editor):
     """Assignments made before pick-up existed count as taken on when they were made."""
     assignment = apps.get_model("cases", "CaseAssignment")
-    assignment.objects.filter(accepted_at__isnull=True).update(accepted_at=models.F("assigned_at"))
+    assignment._base_manager.filter(accepted_at__isnull=True).update(
+        accepted_at=models.F("assigned_at")
+    )
 
 
 class Migration(migrations.Migration):
