@@ -12,6 +12,7 @@ from gbvms.api import (
     audit,
     care,
     case_assign,
+    case_notes,
     cases,
     geo,
     indicators,
@@ -37,6 +38,7 @@ api.add_router("/geo", geo.router)
 api.add_router("", me.router)
 api.add_router("", cases.router)
 api.add_router("", care.router)
+api.add_router("", case_notes.router)
 api.add_router("", case_assign.router)
 api.add_router("", audit.router)
 api.add_router("", referrals.router)
