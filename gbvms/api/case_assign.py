@@ -65,6 +65,14 @@ def _assigned(case: Case) -> AssignmentOut:
     )
 
 
+def _error(exc: ValidationError) -> Error:
+    """A field error, or a list of errors (the closure checklist) with the first one's code."""
+    if hasattr(exc, "error_dict") or getattr(exc, "code", None):
+        return errors_of(exc)
+    code = next((e.code for e in exc.error_list if e.code), None) or "validation_error"
+    return Error(code=code, errors={"__all__": exc.messages})
+
+
 def _closure(item: ClosureRequest) -> ClosureOut:
     return ClosureOut(id=item.pk, code=item.case.code, status=item.status, reason=item.reason)
 
@@ -86,7 +94,7 @@ def case_assign(request: HttpRequest, code: str, payload: AssignIn) -> Status:
             actor=request.user, case=case, username=payload.username, request=request
         )
     except ValidationError as exc:
-        return Status(400, errors_of(exc))
+        return Status(400, _error(exc))
     return Status(200, _assigned(case))
 
 
@@ -100,7 +108,7 @@ def case_pick_up(request: HttpRequest, code: str) -> Status:
     try:
         services_assign.case_pick_up(actor=request.user, case=case, request=request)
     except ValidationError as exc:
-        return Status(400, errors_of(exc))
+        return Status(400, _error(exc))
     return Status(200, _assigned(case))
 
 
@@ -120,7 +128,7 @@ def closure_request(request: HttpRequest, code: str, payload: ClosureIn) -> Stat
             explanation=payload.explanation, request=request,
         )  # fmt: skip
     except ValidationError as exc:
-        return Status(400, errors_of(exc))
+        return Status(400, _error(exc))
     return Status(201, _closure(item))
 
 
@@ -134,7 +142,7 @@ def closure_approve(request: HttpRequest, item_id: int) -> Status:
     try:
         services_assign.closure_approve(actor=request.user, closure=item, request=request)
     except ValidationError as exc:
-        return Status(400, errors_of(exc))
+        return Status(400, _error(exc))
     return Status(200, _closure(item))
 
 
@@ -150,5 +158,5 @@ def closure_return(request: HttpRequest, item_id: int, payload: ClosureReturnIn)
             actor=request.user, closure=item, note=payload.note, request=request
         )
     except ValidationError as exc:
-        return Status(400, errors_of(exc))
+        return Status(400, _error(exc))
     return Status(200, _closure(item))

@@ -105,9 +105,11 @@ class TestAssign:
         assert response.status_code == 302
         assert active(case) == ["worker_a2"]
         old = CaseAssignment.objects.unscoped().get(case=case, user=personas["worker_a"])
-        assert old.ended_at is not None and old.accepted_at is not None  # history kept
+        assert old.ended_at is not None
+        assert old.accepted_at is not None
         new = CaseAssignment.objects.unscoped().get(case=case, user=worker_a2)
-        assert new.assigned_by == personas["supervisor"] and new.accepted_at is not None
+        assert new.assigned_by == personas["supervisor"]
+        assert new.accepted_at is not None
         notice = Notification.objects.get(user=worker_a2, kind="case_assigned")
         assert notice.case_code == case.code
         assert as_user(personas["worker_a"]).get(f"/cases/{case.code}/").status_code == 404
@@ -171,15 +173,18 @@ class TestClosureRequests:
         response = self._request(as_user, personas, case)
         assert response.status_code == 302
         item = ClosureRequest.objects.unscoped().get()
-        assert item.status == "pending" and item.requested_by == personas["worker_a"]
+        assert item.status == "pending"
+        assert item.requested_by == personas["worker_a"]
         assert Case.objects.unscoped().get(pk=case.pk).status != Status.CLOSED
         assert Notification.objects.filter(user=personas["supervisor"], kind="closure_requested")
         supervisor = as_user(personas["supervisor"])
         home = supervisor.get("/").content.decode()
-        assert 'data-testid="closure-request"' in home and case.code in home
+        assert 'data-testid="closure-request"' in home
+        assert case.code in home
         assert supervisor.post(f"/cases/closures/{item.pk}/approve/").status_code == 302
         item.refresh_from_db()
-        assert item.status == "approved" and item.decided_by == personas["supervisor"]
+        assert item.status == "approved"
+        assert item.decided_by == personas["supervisor"]
         assert Case.objects.unscoped().get(pk=case.pk).status == Status.CLOSED
         assert Notification.objects.filter(user=personas["worker_a"], kind="closure_approved")
 
@@ -192,7 +197,8 @@ class TestClosureRequests:
         assert item.status == "pending"
         supervisor.post(f"/cases/closures/{item.pk}/return/", {"note": "Cần gọi lại lần nữa"})
         item.refresh_from_db()
-        assert item.status == "returned" and item.return_note == "Cần gọi lại lần nữa"
+        assert item.status == "returned"
+        assert item.return_note == "Cần gọi lại lần nữa"
         worker_home = as_user(personas["worker_a"]).get("/")
         rows = worker_home.context["worker"]["action"].rows
         assert [c.code for c in rows if c.closure_returned] == [case.code]
