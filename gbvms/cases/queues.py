@@ -224,6 +224,7 @@ def supervisor_closures(user: Any) -> Queue:
     qs = (
         ClosureRequest.objects.for_user(user, "cases.supervise")
         .filter(status=ClosureStatus.PENDING)
+        .exclude(case__status=Status.CLOSED)  # closed meanwhile from the case page
         .select_related("case", "case__unit", "requested_by")
         .order_by("requested_at", "id")
     )
