@@ -182,8 +182,8 @@ def child_timeline(case: Case) -> ChildTimeline | None:
     """For a child survivor: emergency intervention within 12 h when at serious risk, and a
     support plan approved within 5 working days (Decree 56/2017)."""
     age = age_at(case)
-    if age is None or age >= CHILD_AGE:
-        return None
+    if (age is None and not case.reported_child) or (age is not None and age >= CHILD_AGE):
+        return None  # a child said so at intake (reported_child) until a birth year is known
     serious = case.immediate_danger or case.risk_level in {"high", "extreme"}
     emergency_due = (
         case.detected_at + datetime.timedelta(hours=CHILD_EMERGENCY_HOURS) if serious else None

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from gbvms.cases import views, views_assign, views_care, views_notifications, views_transfer
+from gbvms.cases import (
+    views,
+    views_assign,
+    views_care,
+    views_notes,
+    views_notifications,
+    views_transfer,
+)
 
 app_name = "cases"
 
@@ -65,4 +72,5 @@ urlpatterns = [
         path(f"<str:code>/{route}", views_care.case_post, {"name": name}, name=name)
         for route, name in ACTION_PATHS.items()
     ],
+    *views_notes.urlpatterns,  # the case file: notes, narrative, survivor details
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from gbvms.cases import services as case_services
 from gbvms.cases.audit import log_case
+from gbvms.cases.models import Case
 from gbvms.core import phones
 from gbvms.core.audit import log_action
 from gbvms.core.clientip import client_ip
@@ -270,6 +271,12 @@ def help_convert(*, actor: Any, item: HelpRequest, request: HttpRequest | None =
         ),
         request=request,
     )
+    # what the requester wrote becomes the narrative; "the victim is a child" starts the
+    # child-protection timeline before any birth year is known
+    Case.objects.unscoped().filter(pk=opened.case.pk).update(
+        summary=item.description, reported_child="child" in item.answers
+    )
+    opened.case.summary, opened.case.reported_child = item.description, "child" in item.answers
     _first_response(item)
     HelpRequest.objects.unscoped().filter(pk=item.pk).update(
         status=HelpStatus.CONVERTED, case=opened.case
