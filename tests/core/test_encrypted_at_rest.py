@@ -65,6 +65,7 @@ CODE_FIELDS = {
     "programme.historicalrecommendation.history_change_reason": "simple-history field, never set",
     "cases.case.code": "case code (opaque, shown in URLs and notifications)",
     "cases.case.closure_reason": "closure reason code (services_care.CLOSURE_REASONS)",
+    "cases.closurerequest.reason": "closure reason code (services_care.CLOSURE_REASONS)",
     "cases.survivor.name_index": "HMAC blind index",
     "cases.survivor.phone_index": "HMAC blind index",
     "cases.survivor.nationality": "ISO country code (default VN)",
@@ -276,6 +277,7 @@ class TestModelWalk:
             "cases.perpetrator.occupation": 60, "cases.protectivemeasure.outcome": 500,
             "cases.protectivemeasure.refusal_reason": 500, "cases.survivor.ethnicity": 60,
             "referrals.helprequest.closed_reason": 300, "referrals.referral.decline_reason": 500,
+            "cases.closurerequest.explanation": 500, "cases.closurerequest.return_note": 500,
         }  # fmt: skip
         for name, limit in limits.items():
             app, model, field = name.split(".")
