@@ -22,6 +22,7 @@ SCHEMAS = DOC["components"]["schemas"]
 UNPAGED = {
     "/api/v1/directory/providers": "the providers of one commune for one service",
     "/api/v1/indicators": "the catalogue: a few dozen definitions, all at once",
+    "/api/v1/cases/{code}/notes": "the progress notes of one case, read with the case",
 }
 
 
