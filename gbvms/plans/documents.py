@@ -1,4 +1,5 @@
-"""Plan documents in: DOCX, Markdown or plain text → text the importer reads."""
+"""Plan documents in: DOCX, PDF (``importer.read``), Markdown or plain text → text the importer
+reads."""
 
 from __future__ import annotations
 
@@ -103,12 +104,16 @@ def too_large() -> UnreadableDocumentError:
 
 
 def read_document(name: str, data: bytes) -> str:
-    """The text of a DOCX, Markdown or text file, at most ``TEXT_MAX_CHARS`` characters (a
+    """The text of a DOCX, PDF, Markdown or text file, at most ``TEXT_MAX_CHARS`` characters (a
     longer one is refused, never cut: a plan read in part would be saved in part)."""
     if len(data) > settings.UPLOAD_MAX_BYTES:
         raise too_large()
+    from gbvms.plans.importer.read import is_pdf, pdf_text
+
     if name.lower().endswith(".docx") or data[:2] == b"PK":
         text = docx_text(data)
+    elif is_pdf(name, data):
+        text = pdf_text(data)
     elif name.lower().endswith(".doc"):
         raise UnreadableDocumentError(
             _("Tệp .doc cũ chưa được hỗ trợ; hãy lưu lại thành .docx."), code="old_doc"

@@ -1,0 +1,195 @@
+"""Stage 1, normalise: raw text → ``Line`` objects (Markdown, bullets and tables read; hard-wrapped
+lines rejoined)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gbvms.plans import vntext
+from gbvms.plans.vntext import squash
+
+# ------------------------------------------------------------------------------------ lines
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the source
+    text: str  # content without Markdown or bullet marks
+    bullet: bool = False
+    heading: int = 0
+    table: bool = False  # a table row kept as text: never joined to another line
+
+
+MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+BULLET = re.compile(r"^(?:(?:[-+•–—▪●○◦·]|\*(?=\s))\s*)+(?=\S)")
+HEADING = re.compile(r"^(#{1,6})\s*")
+TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+
+
+def clean_line(raw: str) -> tuple[str, bool, int]:
+    text = vntext.nfc(raw).replace("\xa0", " ").replace("\t", " ").replace("\u200b", "")
+    text = text.strip()
+    heading = 0
+    m = HEADING.match(text)
+    if m:
+        heading = len(m.group(1))
+        text = text[m.end() :]
+    text = text.lstrip("> ").strip()
+    bullet = False
+    m = BULLET.match(text)
+    if m:
+        bullet = True
+        text = text[m.end() :]
+    for _round in range(3):  # nested emphasis
+        text = MD_EMPHASIS.sub(lambda g: g.group(2) or g.group(3) or "", text)
+    text = text.replace("`", "")
+    return squash(text), bullet, heading
+
+
+# table columns: (field, label written out, header words)
+COLUMNS = [
+    ("title", "", ("noi dung", "hoat dong", "nhiem vu", "ten ")),
+    ("lead", "Cơ quan chủ trì", ("chu tri", "don vi thuc hien", "co quan thuc hien")),
+    ("coordinating", "Cơ quan phối hợp", ("phoi hop",)),
+    ("solution", "Giải pháp thực hiện", ("giai phap", "san pham", "ket qua")),
+    ("when", "Thời gian thực hiện", ("thoi gian", "tien do", "thoi han")),
+    ("place", "Địa điểm", ("dia diem",)),
+]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name.strip() in ("tt", "stt", "so tt", "so thu tu"):
+            found.setdefault("number", i)
+            continue
+        for key, _label, words in COLUMNS:
+            if key not in found and any(w in f"{name} " for w in words):
+                found[key] = i
+                break
+    return found
+
+
+HEADER_TABLE_LINES = 20  # a table that starts this high up is the document's header block
+CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def header_table_lines(rows: list[list[str]], first_no: int) -> list[Line]:
+    """The header laid out as a table (issuer and number on the left, the national motto and
+    the place-and-date line on the right): read column by column, one line per cell, so the
+    left column's issuer block comes before the motto as in a header written as lines."""
+    width = max(len(r) for r in rows)
+    out: list[Line] = []
+    for column in range(width):
+        for offset, row in enumerate(rows):
+            cell = row[column] if column < len(row) else ""
+            for part in CELL_BREAK.split(cell):
+                part = squash(part)
+                if part and not set(part) <= set("-_=*. "):
+                    out.append(Line(first_no + offset, part))
+    return out
+
+
+def table_to_lines(rows: list[list[str]], first_no: int) -> list[Line]:
+    """A table of activities (columns such as TT | Nội dung | Chủ trì | Phối hợp | Thời gian)
+    written out as numbered items with labelled fields, so it is read like prose; any other
+    table is kept as text."""
+    columns = _columns([vntext.fold(c) for c in rows[0]]) if rows else {}
+    if len(rows) < 2 or "title" not in columns or not {"lead", "when", "place"} & set(columns):
+        if first_no <= HEADER_TABLE_LINES:
+            return header_table_lines(rows, first_no)
+        return [Line(first_no + i, " | ".join(r), table=True) for i, r in enumerate(rows)]
+    lines: list[Line] = []
+    for offset, row in enumerate(rows[1:], start=1):
+        cells = {k: row[i].strip() for k, i in columns.items() if i < len(row)}
+        if not cells.get("title"):
+            continue
+        code = cells.get("number", "").rstrip(".")
+        prefix = f"{code}. " if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*", code) else ""
+        lines.append(Line(first_no + offset, f"{prefix}{cells['title']}"))
+        lines.extend(
+            Line(first_no + offset, f"{label}: {cells[key]}", bullet=True)
+            for key, label, _words in COLUMNS[1:]
+            if cells.get(key)
+        )
+    return lines
+
+
+def to_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    table: list[list[str]] = []
+    table_start = 0
+    raw_lines = text.splitlines()
+    blank_after: set[int] = set()  # indexes in ``lines`` followed by a blank source line
+    for no, raw in enumerate([*raw_lines, ""], start=1):
+        stripped = raw.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            if TABLE_RULE.match(stripped.replace(" ", "")) or set(stripped) <= set("|-: "):
+                continue
+            if not table:
+                table_start = no
+            cells = stripped.strip("|").split("|")
+            table.append([vntext.squash(clean_line(c)[0]) for c in cells])
+            continue
+        if table:
+            lines.extend(table_to_lines(table, table_start))
+            table = []
+        text_, bullet, heading = clean_line(raw)
+        if not text_:
+            if lines:
+                blank_after.add(len(lines) - 1)
+            continue
+        lines.append(Line(no, text_, bullet, heading))
+    return rejoin(lines, blank_after)
+
+
+# ------------------------------------------------------------------------------------ rejoin
+
+# A line that starts one of these is a unit of its own (heading, item, label, header line), never
+# the continuation of the line above.
+STRUCTURAL = re.compile(
+    r"^(?:[IVX]{1,5}\s*[.:)\-–]\s|(?:PHẦN|Phần)\s|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s*\S|[a-zđ]\s*\)\s"
+    r"|Hoạt\s+động\s+(?:số\s+)?\d|Số\s*[:：]|Nơi\s+nhận|Kính\s+gửi|TM\.|KT\.|T/M|K/T|V/v"
+    r"|Căn\s+cứ|Thực\s+hiện\s|Điều\s+\d)"
+)
+# words after which a sentence cannot stop: the line was cut in the middle of a phrase
+CONNECTORS = frozenset((
+    "cua", "va", "ve", "so", "ngay", "thang", "nam", "tai", "cho", "voi", "theo", "den", "trong",
+    "tu", "cac", "nhung", "la", "duoc", "bi", "doi", "nham", "giua", "tren", "duoi", "sau",
+    "truoc", "khi", "hoac", "hay", "cung", "thuoc", "qua", "lan", "dinh", "nhu",
+))  # fmt: skip
+ENDS_SENTENCE = re.compile(r"[.;:!?…]$")
+
+
+def _continues(above: Line, below: Line) -> bool:
+    """Is ``below`` the rest of a sentence that a hard wrap cut at the end of ``above``?"""
+    if above.heading or below.heading or below.bullet or above.table or below.table:
+        return False
+    if ENDS_SENTENCE.search(above.text) or STRUCTURAL.match(below.text):
+        return False
+    first = below.text[:1]
+    if first.islower():
+        # "…, ngày 09" / "tháng 3 năm 2022"; "…số 1464/QĐ-TTg" / "ngày 22/7/2016 của …"
+        return True
+    if above.text.isupper() or below.text.isupper():
+        return False  # header and title blocks: one line each as written
+    last = vntext.fold(above.text.rsplit(None, 1)[-1]).strip("“”\"'(")
+    if last == "nam":
+        return first.isdigit()  # "tháng 3 năm" / "2022", not "Việt Nam" / "Ban …"
+    return above.text.endswith(",") or last in CONNECTORS
+
+
+def rejoin(lines: list[Line], blank_after: set[int]) -> list[Line]:
+    """Hard-wrapped lines (text copied from a web page or a PDF) joined back into one line per
+    sentence or paragraph; a blank line, a heading, an item, a bullet, a label or a table row
+    always starts a new line. The joined line keeps the number of its first source line."""
+    out: list[Line] = []
+    for i, line in enumerate(lines):
+        if out and (i - 1) not in blank_after and _continues(out[-1], line):
+            above = out[-1]
+            joiner = "" if above.text.endswith(("-", "/")) and line.text[:1].isdigit() else " "
+            above.text = squash(above.text + joiner + line.text)
+            continue
+        out.append(line)
+    return out

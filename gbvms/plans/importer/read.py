@@ -1,0 +1,60 @@
+"""Documents in: the bytes of an uploaded file → the text the importer reads.
+
+DOCX, Markdown and text are read by ``gbvms.plans.documents.read_document``; a PDF with a text
+layer (as official portals publish them) by ``pypdf``, page by page. A scanned PDF (images, no
+text) is refused with a clear message: there is no OCR.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+PDF_MIN_CHARS_PER_PAGE = 40  # below this on average, the pages are images (a scan)
+
+
+def is_pdf(name: str, data: bytes) -> bool:
+    return name.lower().endswith(".pdf") or data[:5] == b"%PDF-"
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF's pages, a blank line between pages. Raises ``UnreadableDocumentError``
+    for a damaged or encrypted PDF and for a scan without text."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    from gbvms.plans.documents import UnreadableDocumentError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableDocumentError(
+                _("Tệp PDF được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại."), code="pdf_locked"
+            )
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableDocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        logger.info("unreadable PDF: %s", type(exc).__name__)  # the file's content is not logged
+        raise UnreadableDocumentError(_("Không mở được tệp PDF."), code="unreadable") from exc
+    text = "\n\n".join(p.strip("\n") for p in pages)
+    visible = sum(1 for c in text if not c.isspace())
+    if not pages or visible < PDF_MIN_CHARS_PER_PAGE * len(pages):
+        raise UnreadableDocumentError(
+            _("Tệp PDF này là bản quét (ảnh), không có lớp chữ nên không đọc được. Hãy tải lên "
+              "bản DOCX hoặc PDF có chữ (chọn được, sao chép được), hoặc dán nội dung văn bản."),
+            code="pdf_scanned",
+        )  # fmt: skip
+    return text
+
+
+def document_text(data: bytes, filename: str) -> str:
+    """The text of an uploaded plan document: .pdf, .docx, .md or .txt (``UnreadableDocumentError``
+    with a message for the officer otherwise)."""
+    from gbvms.plans.documents import read_document
+
+    return read_document(filename, data)
