@@ -145,6 +145,7 @@ def narrative(request: HttpRequest, code: str) -> HttpResponse:
     return _form_response(
         request, case, form, action=reverse("cases:narrative", args=[case.code]),
         title=_("Lời kể sự việc"), button=_("Lưu lời kể"), status=status,
+        extra={"history": selectors_notes.case_file_changes(case, "narrative")},
     )  # fmt: skip
 
 
@@ -186,6 +187,7 @@ def survivor_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _form_response(
         request, case, form, action=reverse("cases:survivor", args=[case.code]),
         title=_("Sửa thông tin người bị bạo lực"), button=_("Lưu thông tin"), status=status,
+        extra={"history": selectors_notes.case_file_changes(case, "survivor")},
     )  # fmt: skip
 
 

@@ -214,3 +214,17 @@ def test_no_child_answer_no_child_timeline(personas, commune_a):
     case = Case.objects.unscoped().get(pk=case.pk)
     assert (case.summary, case.reported_child) == ("", False)
     assert services_measures.child_timeline(case) is None
+
+
+@pytest.mark.django_db
+def test_the_form_shows_the_history_with_labels(personas, as_user, case):
+    services_survivor.survivor_update(
+        actor=personas["worker_a"], case=case,
+        data={"full_name": "Lò Thị Én Mai", "sex": "other", "disability": True},
+    )  # fmt: skip
+    page = as_user(personas["worker_a"]).get(f"/cases/{case.code}/survivor/").content.decode()
+    assert 'data-testid="file-history"' in page
+    assert "Lò Thị Én → Lò Thị Én Mai" in page
+    assert "Nữ → Khác" in page  # labels, never the codes
+    assert "Không → Có" in page
+    assert "female" not in page.split('data-testid="file-history"')[1]
