@@ -360,6 +360,27 @@ def hotline_today(user: Any) -> list[dict[str, Any]]:
     )
 
 
+@dataclass
+class HelpWaiting:
+    new: int
+    danger: list[Any]
+
+
+def help_waiting(user: Any) -> HelpWaiting | None:
+    """New public help requests in the user's commune inbox, those marked 'in danger right
+    now' listed first (a tracking code and a commune, never the description)."""
+    from gbvms.referrals import selectors as referral_selectors
+
+    if not scoping.has_permission(user, "cases.intake"):
+        return None
+    rows = list(
+        referral_selectors.help_inbox(user, "new")
+        .only("pk", "tracking_code", "answers", "created_at", "commune__name", "agency__name")
+        .order_by("-created_at")[:200]
+    )
+    return HelpWaiting(len(rows), [r for r in rows if "danger_now" in (r.answers or [])][:10])
+
+
 def pickable_get(user: Any, code: str) -> Case:
     """A case the worker may pick up (in their new-cases queue), or 404."""
     from django.http import Http404
@@ -415,6 +436,8 @@ def home_context(user: Any, roles: set[str]) -> dict[str, Any]:
     """The queues of the home page for the user's roles (a user with several roles sees each
     of their queues); the other roles get their dashboard's link."""
     context: dict[str, Any] = {}
+    if roles & {"case_worker", "case_supervisor"}:
+        context["help"] = help_waiting(user)
     if "case_worker" in roles:
         context["worker"] = {"new": worker_new(user), "action": worker_needing_action(user)}
     if "case_supervisor" in roles:

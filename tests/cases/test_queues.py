@@ -145,7 +145,7 @@ class TestSupervisorQueues:
         for _i in range(4):
             case_pick_up(actor=personas["worker_a"], case=intake(personas["hotline"], commune_a))
         client.get("/")
-        with django_assert_max_num_queries(12) as few:
+        with django_assert_max_num_queries(14) as few:
             client.get("/")
         for _i in range(4):
             case_pick_up(actor=personas["worker_a"], case=intake(personas["hotline"], commune_a))
@@ -172,3 +172,26 @@ class TestHotlineQueue:
         page = as_user(personas["statistician"]).get("/").content.decode()
         assert 'data-testid="queue-dashboard"' in page
         assert 'href="/indicators/"' in page
+
+
+@pytest.mark.django_db
+def test_danger_now_help_requests_come_first_for_the_communes_worker(
+    personas, as_user, agencies, commune_a
+):
+    from gbvms.referrals.models import HelpRequest
+
+    def ask(code, answers):
+        return HelpRequest.objects.create(
+            tracking_code=code, pin_hash="x", kind="need_help", commune=commune_a,
+            answers=answers, agency=agencies["a"], description="Anh ấy đang ở ngoài cửa",
+        )  # fmt: skip
+
+    ask("CALM0001", ["the_chat"])
+    ask("DANGER01", ["danger_now", "the_chat"])
+    waiting = queues.help_waiting(personas["worker_a"])
+    assert waiting.new == 2
+    assert [r.tracking_code for r in waiting.danger] == ["DANGER01"]
+    assert queues.help_waiting(personas["worker_b"]).new == 0
+    page = as_user(personas["worker_a"]).get("/").content.decode()
+    assert page.index('data-testid="queue-help-danger"') < page.index("queue-worker-new")
+    assert "Anh ấy đang ở ngoài cửa" not in page
