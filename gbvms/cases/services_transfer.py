@@ -125,9 +125,14 @@ def transfer_decide(
         moved = {"unit": new_commune} if new_commune else {}
         case_touch(case)
         Case.objects.unscoped().filter(pk=case.pk).update(owning_agency=transfer.to_agency, **moved)
-        CaseAssignment.objects.unscoped().filter(case=case).update(is_active=False)
-        CaseAssignment.objects.unscoped().update_or_create(case=case, user=actor,
-                                                defaults={"is_active": True})  # fmt: skip
+        now = timezone.now()  # the old assignments end; the accepting worker has it
+        CaseAssignment.objects.unscoped().filter(case=case, is_active=True).update(
+            is_active=False, ended_at=now
+        )
+        CaseAssignment.objects.unscoped().update_or_create(case=case, user=actor, defaults={
+            "is_active": True, "assigned_at": now, "assigned_by": actor, "accepted_at": now,
+            "ended_at": None,
+        })  # fmt: skip
     notify([transfer.requested_by], f"transfer_{status}", case)
     log_case(
         f"cases.transfer.{status}",

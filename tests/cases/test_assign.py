@@ -222,3 +222,24 @@ class TestClosureRequests:
         )
         item.refresh_from_db()
         assert item.status == "pending"
+
+
+@pytest.mark.django_db
+def test_accepted_transfer_is_taken_on_not_offered(personas, as_user, agencies, case):
+    from gbvms.cases import queues
+    from gbvms.cases.models import CaseTransfer
+
+    as_user(personas["worker_a"]).post(f"/cases/{case.code}/pick-up/")
+    as_user(personas["worker_a"]).post(
+        f"/cases/{case.code}/transfer/", {"to_agency": agencies["b"].pk, "reason": "Chuyển nhà"}
+    )
+    transfer = CaseTransfer.objects.unscoped().get()
+    as_user(personas["worker_b"]).post(
+        f"/cases/transfers/{transfer.pk}/decide/", {"decision": "accept"}
+    )
+    assert active(case) == ["worker_b"]
+    row = CaseAssignment.objects.unscoped().get(case=case, user=personas["worker_b"])
+    assert row.accepted_at is not None
+    assert CaseAssignment.objects.unscoped().get(case=case, user=personas["worker_a"]).ended_at
+    assert [c.code for c in queues.worker_new(personas["worker_b"]).rows] == []
+    assert [c.code for c in queues.worker_needing_action(personas["worker_b"]).rows] == [case.code]
