@@ -30,6 +30,8 @@ ISSUER_PHRASE = re.compile(
     r"(?P<who>(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|Bộ|Sở|Hội|Ban|Phòng|Trung\s+tâm"
     r"|Cục)\s[^,;.()“”\"]{2,80}?)\s+(?:ban\s+hành|hướng\s+dẫn|xây\s+dựng|triển\s+khai|thông\s+báo)"
     r"\s+(?:Kế\s+hoạch|kế\s+hoạch|xây\s+dựng|thực\s+hiện|triển\s+khai|các\s+nội\s+dung|tới)"
+    r"|(?<=,\s)(?P<asks>(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|Bộ|Sở|Hội|Ban|Phòng"
+    r"|Trung\s+tâm|Cục)\s[^,;.()“”\"]{2,80}?)\s+đề\s+nghị\s+(?=các\b|Ủy|UBND|Sở|Phòng|Bộ)"
 )
 SIGNATURE = re.compile(r"^(?:TM|T/M|KT|K/T)\.?\s+(?P<who>.+)$")
 UPPER_ISSUER = re.compile(
@@ -40,7 +42,7 @@ NATIONAL_MOTTO = re.compile(r"CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập|ĐỘC\
 BASIS = re.compile(
     r"(?P<ref>(?:Bộ\s+luật|Luật|Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Thông\s+tư(?:\s+liên\s+tịch)?"
     r"|Chỉ\s+thị|Kế\s+hoạch|Công\s+văn|Hướng\s+dẫn|Chương\s+trình|Kết\s+luận|Văn\s+bản)\s+số"
-    r"\s*\d{1,6}\s*/\s*[0-9A-Za-zĐđÀ-ỹ\-–/]+[0-9A-Za-zĐđÀ-ỹ]"
+    r"\s*\d{1,6}(?:-[A-ZĐ]{1,6})?\s*/\s*[0-9A-Za-zĐđÀ-ỹ\-–/]+[0-9A-Za-zĐđÀ-ỹ]"
     r"(?:,?\s+ngày\s+(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}"
     r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
     r"(?:\s+của\s+(?:[^;,.()“”\"]+?)(?=\s+(?:về|phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn"
@@ -140,6 +142,13 @@ def _title(lines: list[Line], info: dict[str, Any]) -> int:
                 j += 1
             kind = m.group(1).lower()
             info["title"] = squash(f"{kind[0].upper()}{kind[1:]} {' '.join(parts)}")
+            issued = ISSUES_PLAN.match(
+                re.sub(r"^(?:Về\s+việc|V/v)\s+", "", " ".join(parts), flags=re.I)
+            )
+            if kind != "kế hoạch" and issued:
+                # "QUYẾT ĐỊNH / Ban hành Kế hoạch X": what is imported is the plan X
+                what = tidy(issued["what"])
+                info["title"] = what[:1].upper() + what[1:]
             info["title_line"] = line.no
             info["confidence"]["title"] = "certain" if parts else "guessed"
             return j
@@ -231,7 +240,7 @@ def _issuer_elsewhere(lines: list[Line], body_start: int, info: dict[str, Any]) 
         # "… Quyết định số … của Bộ X ban hành Kế hoạch …" names another document's issuer
         found = [m for m in ISSUER_PHRASE.finditer(line.text)
                  if not re.search(r"của\s*$", line.text[: m.start()])]  # fmt: skip
-        who = _complete_issuer(tidy(found[-1]["who"]), info) if found else None
+        who = _complete_issuer(tidy(found[-1]["who"] or found[-1]["asks"]), info) if found else None
         if who:
             info["issuer"], info["issuer_line"] = who, line.no
             info["confidence"]["issuer"] = "inferred"
@@ -270,7 +279,7 @@ def _basis(lines: list[Line], body_start: int) -> list[dict[str, Any]]:
 def _basis_key(ref: str) -> str:
     """The same document cited twice ('Quyết định số 1464/QĐ-TTg ngày 22/7/2016 …' and later
     'Quyết định số 1464/QĐ-TTg') has one key: its kind and number, or a law's name."""
-    number = re.search(r"số\s*(\d{1,6}\s*/\s*[^\s,;]+)", ref)
+    number = re.search(r"số\s*(\d{1,6}(?:-[A-ZĐ]+)?\s*/\s*[^\s,;]+)", ref)
     if number:
         return vntext.fold(ref.split(" số")[0] + " " + re.sub(r"\s+", "", number[1]))
     return vntext.fold(ref)
@@ -286,7 +295,10 @@ def header(lines: list[Line]) -> tuple[dict[str, Any], int]:
     _number_and_date(lines[:60], info)
     body_start = _title(lines, info)
     _issuer(lines, body_start, info)
-    info["basis"] = _basis(lines, body_start)
+    own = re.sub(r"\s+", "", info["document_number"] or "") or None
+    # "(Kèm theo Quyết định số 87/QĐ-UBND …)" under an attached plan names the document itself
+    info["basis"] = [b for b in _basis(lines, body_start)
+                     if not own or own not in re.sub(r"\s+", "", b["text"])]  # fmt: skip
     return info, body_start
 
 

@@ -158,7 +158,9 @@ CONNECTORS = frozenset((
     "cua", "va", "ve", "so", "ngay", "thang", "nam", "tai", "cho", "voi", "theo", "den", "trong",
     "tu", "cac", "nhung", "la", "duoc", "bi", "doi", "nham", "giua", "tren", "duoi", "sau",
     "truoc", "khi", "hoac", "hay", "cung", "thuoc", "qua", "lan", "dinh", "nhu",
+    "bo", "phong", "ban", "uy", "cuc", "chuong", "ke", "quyet", "nghi", "thong", "luat",
 ))  # fmt: skip
+LABEL_LIKE = re.compile(r"^[A-ZĐÀ-Ỹ][^:.;,]{1,40}:")
 ENDS_SENTENCE = re.compile(r"[.;:!?…]$")
 
 
@@ -168,6 +170,8 @@ def _continues(above: Line, below: Line) -> bool:
         return False
     if ENDS_SENTENCE.search(above.text) or STRUCTURAL.match(below.text):
         return False
+    if LABEL_LIKE.match(below.text):
+        return False  # "Cơ quan phối hợp: …" starts a field of its own
     first = below.text[:1]
     if first.islower():
         # "…, ngày 09" / "tháng 3 năm 2022"; "…số 1464/QĐ-TTg" / "ngày 22/7/2016 của …"
