@@ -16,12 +16,22 @@ from gbvms.plans.vntext import find_dates, iso_or_md, squash, tidy
 BASELINE = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{2}", re.IGNORECASE)
 
 
+AIM = re.compile(r"phấn\s+đấu|chỉ\s+tiêu|mục\s+tiêu", re.IGNORECASE)
+
+
+def _aims(node: Node) -> bool:
+    """A target written in the prose of 'Mục đích, yêu cầu' ('Phấn đấu 90% …')."""
+    return any(AIM.search(t) for values in node.fields.values() for t, _ in values) or bool(
+        AIM.search(node.title)
+    )
+
+
 def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
     from gbvms.indicators.targets import propose_indicator  # the proposal; the officer confirms
 
     targets: list[dict[str, Any]] = []
     for node in walk(root):
-        if node.section != "targets":
+        if node.section != "targets" and not (node.section == "purpose" and _aims(node)):
             continue
         context_year = None
         for holder in [node, *node.ancestors()]:
@@ -35,6 +45,8 @@ def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
         for text, line in texts:
             _, line_year = vntext.year_range(BASELINE.sub("", text))
             for sentence in re.split(r"(?<=[.])\s+(?=[A-ZĐÀ-Ỹ0-9])|\s*;\s*", text):
+                if node.section == "purpose" and not AIM.search(sentence):
+                    continue  # only the sentences that state an aim
                 found = vntext.find_target(sentence)
                 if not found:
                     continue
@@ -281,14 +293,15 @@ def extract_reporting(lines: list[Line]) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------------------------ events
 
+_DAY = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
 CAMPAIGN = re.compile(
-    r"(?:từ|Từ)\s+(?:ngày\s+)?(?P<a>\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?)\s*(?:-|–|đến)\s*"
-    r"(?:hết\s+)?(?:ngày\s+)?(?P<b>\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?)"
+    rf"(?:từ|Từ)\s+(?:ngày\s+)?(?P<a>{_DAY})\s*(?:-|–|đến)\s*"
+    rf"(?:hết\s+)?(?:ngày\s+)?(?P<b>{_DAY})"
 )
 
 
 def campaign_dates(m: re.Match[str]) -> tuple[str | None, str | None]:
-    first, last = find_dates(m["a"]), find_dates(m["b"])
+    first, last = find_dates(f"ngày {m['a']}"), find_dates(f"ngày {m['b']}")
     if not first or not last:
         return None, None
     d1, m1, y1, *_ = first[0]

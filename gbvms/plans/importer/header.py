@@ -217,7 +217,14 @@ def _issuer(lines: list[Line], body_start: int, info: dict[str, Any]) -> None:
 def _issuer_heading(lines: list[Line], info: dict[str, Any]) -> bool:
     upper: list[Line] = []
     for line in lines[:12]:
-        if NATIONAL_MOTTO.search(line.text) or TITLE_WORDS.match(line.text):
+        motto = NATIONAL_MOTTO.search(line.text)
+        if motto and UPPER_ISSUER.match(line.text) and motto.start() > 0:
+            # the two header columns copied onto one line: "ỦY BAN … TỈNH X CỘNG HÒA …"
+            left = line.text[: motto.start()].strip(" |")
+            if left == left.upper():
+                upper.append(Line(line.no, left))
+            break
+        if motto or TITLE_WORDS.match(line.text):
             break
         if UPPER_ISSUER.match(line.text) and line.text == line.text.upper():
             upper.append(line)

@@ -1,4 +1,4 @@
-"""Read a plan document (text, Markdown or DOCX) and print what was extracted."""
+"""Read a plan document (text, Markdown, DOCX or PDF) and print what was extracted."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from gbvms.plans.importer import parse_plan
 class Command(BaseCommand):
     help = (
         "Extract a plan's title, issuer, targets, activities, agencies, reporting and events "
-        "from PATH (.txt, .md or .docx). Nothing is saved: review and save from /plans/import/."
+        "from PATH (.txt, .md, .docx or a text .pdf). Nothing is saved: review and save from /plans/import/."
     )
 
     def add_arguments(self, parser: Any) -> None:
