@@ -16,7 +16,8 @@ from gbvms.plans.importer import parse_plan
 class Command(BaseCommand):
     help = (
         "Extract a plan's title, issuer, targets, activities, agencies, reporting and events "
-        "from PATH (.txt, .md, .docx or a text .pdf). Nothing is saved: review and save from /plans/import/."
+        "from PATH (.txt, .md, .docx or a text .pdf). Nothing is saved: review and save from "
+        "/plans/import/."
     )
 
     def add_arguments(self, parser: Any) -> None:
