@@ -292,6 +292,22 @@ def supervisor_referrals(user: Any) -> ReferralTimeliness:
     return ReferralTimeliness(**counts)
 
 
+BREAK_GLASS_DAYS = 30
+
+
+def supervisor_break_glass(user: Any) -> int:
+    """Emergency reads of the supervised cases in the last 30 days (one count, for review)."""
+    from gbvms.core.models import AccessLog
+
+    since = timezone.now() - datetime.timedelta(days=BREAK_GLASS_DAYS)
+    codes = _supervised(user).values("code")
+    return (
+        AccessLog.objects.unscoped()
+        .filter(action="cases.case.break_glass", at__gte=since, object_id__in=codes)
+        .count()
+    )
+
+
 @dataclass
 class Caseload:
     user_id: int
@@ -447,6 +463,7 @@ def home_context(user: Any, roles: set[str]) -> dict[str, Any]:
             "closures": supervisor_closures(user),
             "overdue": supervisor_overdue(user),
             "referrals": supervisor_referrals(user),
+            "break_glass": supervisor_break_glass(user),
         }
     if "hotline_operator" in roles:
         context["hotline"] = {"today": hotline_today(user)}

@@ -195,3 +195,18 @@ def test_danger_now_help_requests_come_first_for_the_communes_worker(
     page = as_user(personas["worker_a"]).get("/").content.decode()
     assert page.index('data-testid="queue-help-danger"') < page.index("queue-worker-new")
     assert "Anh ấy đang ở ngoài cửa" not in page
+
+
+@pytest.mark.django_db
+def test_break_glass_reads_are_counted_for_the_supervisor(personas, agencies, commune_a):
+    from gbvms.cases.selectors import case_break_glass
+
+    case = intake(personas["worker_a"], commune_a)
+    other = make_user("sup_hn", (agencies["other"], "case_supervisor", agencies["other"].unit))
+    assert queues.supervisor_break_glass(personas["supervisor"]) == 0
+    case_break_glass(
+        user=personas["supervisor"], code=case.code, reason="Khẩn cấp, gọi không được",
+        request=None,
+    )  # fmt: skip
+    assert queues.supervisor_break_glass(personas["supervisor"]) == 1
+    assert queues.supervisor_break_glass(other) == 0
