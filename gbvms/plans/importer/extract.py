@@ -98,6 +98,7 @@ def timeline_of(values: list[tuple[str, int]]) -> list[dict[str, Any]]:
     return out
 
 
+_HEADS_ALL = "|".join(re.escape(h) for h in vntext.HEADS)
 WITH = re.compile(r"\bphối\s+hợp\s+(?:với|cùng)\b", re.IGNORECASE)
 
 
@@ -112,6 +113,28 @@ def _split_lead(
         if len(parts) == 2:
             coordinating.append((parts[1], line))
     return lead, coordinating
+
+
+PROSE_LEAD = re.compile(
+    r"(?:^|[.;:]\s+|\bgiao\s+|\bđề\s+nghị\s+)(?P<who>(?:" + _HEADS_ALL + r")\b[^.;:()]{1,90}?)"
+    r"\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì\b"
+    r"(?:[^.;]*?\bphối\s+hợp\s+(?:với|cùng)\s+(?P<with>[^.;]+?)(?=\s+(?:thực\s+hiện|triển\s+khai"
+    r"|tổ\s+chức|xây\s+dựng|hướng\s+dẫn)\b|[.;]|$))?",
+    re.IGNORECASE,
+)
+
+
+def _prose_lead(
+    texts: list[tuple[str, int]],
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """'… . Sở Văn hóa và Thể thao chủ trì, phối hợp với các sở, ngành liên quan thực hiện …'
+    written in the activity's own prose: its lead and partners."""
+    for text, line in texts:
+        m = PROSE_LEAD.search(text)
+        if m and vntext.starts_with_head(m["who"].strip()):
+            partners = [(m["with"], line)] if m["with"] else []
+            return [(m["who"], line)], partners
+    return [], []
 
 
 def is_activity(node: Node) -> bool:
@@ -149,6 +172,8 @@ def extract_activities(root: Node) -> list[dict[str, Any]]:
         if not solution_parts and body:
             solution_parts = body
         lead_values, also = _split_lead(_values(node, "lead"))
+        if not lead_values and not _values(node, "coordinating"):
+            lead_values, also = _prose_lead([(title, node.line), *_values(node, "")])
         activities.append({
             "code": node.num or None,
             "group": group,
@@ -227,10 +252,12 @@ ANNUAL = re.compile(
 QUARTERLY = re.compile(r"\bhằng\s+quý|\bhàng\s+quý|\bquý\b|\b0?3\s+tháng", re.I)
 MONTHLY = re.compile(r"hằng\s+tháng|hàng\s+tháng", re.I)
 DUE = re.compile(r"(?:trước|chậm\s+nhất|hạn\s+chót|không\s+muộn\s+hơn|vào)\s+(?:ngày\s+)?", re.I)
+_HEADS = "|".join(re.escape(h) for h in vntext.HEADS)
 RECIPIENT = re.compile(
     r"(?:gửi\s+(?:về\s+)?|báo\s+cáo\s+(?:kết\s+quả\s+)?(?:(?:về|cho|lên)\s+)?|về\s+)(?:cho\s+)?"
-    r"(?P<to>(?:" + "|".join(re.escape(h) for h in vntext.HEADS) + r")\b[^()(;,.]*?)"
-    r"(?=\s+(?:trước|theo|để|qua|chậm|định\s+kỳ|vào|trong)\b|\s*[(;,.]|$)"
+    r"(?P<to>(?:" + _HEADS + r")\b(?:[^()(;,.]|,(?=\s+(?!(?:" + _HEADS + r")\b)[A-ZĐÀ-Ỹ]))*?)"
+    r"(?=\s+(?:trước|theo|để|qua|chậm|định\s+kỳ|vào|trong|kết\s+quả|tình\s+hình)\b|\s*[(;.]"
+    r"|,(?!\s+(?!(?:" + _HEADS + r")\b)[A-ZĐÀ-Ỹ])|$)"
 )
 
 
