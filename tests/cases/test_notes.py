@@ -168,3 +168,24 @@ class TestNotesPage:
         services_notes.note_add(actor=personas["worker_a"], case=case, text=TEXT)
         export = as_user(personas["worker_a"]).get(f"/cases/{case.code}/export/")
         assert TEXT not in export.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_user_cannot_correct_on_the_page(personas, as_user, case):
+    note = services_notes.note_add(actor=personas["worker_a"], case=case, text=TEXT)
+    supervisor = as_user(personas["supervisor"])
+    url = f"/cases/{case.code}/notes/{note.pk}/edit/"
+    assert supervisor.post(url, {"text": "khác", "revision": 1}).status_code == 403
+    assert CaseNote.objects.unscoped().get(pk=note.pk).text == TEXT
+    assert CaseNoteRevision.objects.unscoped().count() == 0
+
+
+@pytest.mark.django_db
+def test_a_closed_case_shows_no_note_form(personas, as_user, case):
+    Case.objects.unscoped().filter(pk=case.pk).update(status="closed")
+    client = as_user(personas["worker_a"])
+    page = client.get(f"/cases/{case.code}/notes/").content.decode()
+    assert "Vụ việc đã đóng: hãy mở lại để thêm ghi chú." in page
+    assert f"/cases/{case.code}/notes/add/" not in page
+    assert client.post(f"/cases/{case.code}/notes/add/", {"text": TEXT}).status_code == 400
+    assert CaseNote.objects.unscoped().count() == 0
