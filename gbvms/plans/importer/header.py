@@ -216,16 +216,21 @@ def _issuer(lines: list[Line], body_start: int, info: dict[str, Any]) -> None:
 
 def _issuer_heading(lines: list[Line], info: dict[str, Any]) -> bool:
     upper: list[Line] = []
+    merged = False  # the two header columns copied side by side, line by line (PDF, web)
     for line in lines[:12]:
+        if TITLE_WORDS.match(line.text):
+            break
         motto = NATIONAL_MOTTO.search(line.text)
-        if motto and UPPER_ISSUER.match(line.text) and motto.start() > 0:
-            # the two header columns copied onto one line: "ỦY BAN … TỈNH X CỘNG HÒA …"
-            left = line.text[: motto.start()].strip(" |")
-            if left == left.upper():
-                upper.append(Line(line.no, left))
+        left = line.text[: motto.start()].strip(" |-") if motto else ""
+        if left and left == left.upper() and (UPPER_ISSUER.match(left) or merged):
+            # "ỦY BAN NHÂN DÂN CỘNG HÒA …" / "TỈNH KON TUM Độc lập - Tự do - Hạnh phúc"
+            upper.append(Line(line.no, left))
+            merged = True
+            continue
+        if motto and not merged:
             break
-        if motto or TITLE_WORDS.match(line.text):
-            break
+        if motto:
+            continue
         if UPPER_ISSUER.match(line.text) and line.text == line.text.upper():
             upper.append(line)
     if upper:

@@ -72,6 +72,7 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 
 HEADER_TABLE_LINES = 20  # a table that starts this high up is the document's header block
+RULE_IN_CELL = re.compile(r"\s*[-_=*.]{3,}\s*")  # the short rule under a header line
 CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -84,8 +85,10 @@ def header_table_lines(rows: list[list[str]], first_no: int) -> list[Line]:
     for column in range(width):
         for offset, row in enumerate(rows):
             cell = row[column] if column < len(row) else ""
+            if column and column < len(row) and cell == row[column - 1]:
+                continue  # a merged cell, repeated in each column it spans (DOCX)
             for part in CELL_BREAK.split(cell):
-                part = squash(part)
+                part = squash(RULE_IN_CELL.sub(" ", part))
                 if part and not set(part) <= set("-_=*. "):
                     out.append(Line(first_no + offset, part))
     return out
