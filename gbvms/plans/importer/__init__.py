@@ -76,13 +76,16 @@ __all__ = [
 
 
 def _body_period(result: dict[str, Any]) -> tuple[int | None, int | None]:
-    """The years the plan's targets and activities name, when its title names none."""
-    years = [t["year"] for t in result["targets"] if t["year"]]
+    """The years the plan's activities run over and its targets aim at, when its title names
+    none. A target's year ('đến năm 2025') is an end, never a start: with targets alone the
+    start stays unknown."""
+    starts, ends = [], [t["year"] for t in result["targets"] if t["year"]]
     for activity in result["activities"]:
         for phase in activity["timeline"]:
-            years.extend(y for y in (phase["from_year"], phase["to_year"]) if y)
-    years = [y for y in years if 1990 <= y <= 2100]
-    return (min(years), max(years)) if years else (None, None)
+            starts.extend(y for y in (phase["from_year"], phase["to_year"]) if y)
+    starts = [y for y in starts if 1990 <= y <= 2100]
+    ends = [y for y in ends + starts if 1990 <= y <= 2100]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
 
 
 def parse_plan(text: str) -> PlanResult:
@@ -121,7 +124,7 @@ def parse_plan(text: str) -> PlanResult:
     }
     if plan_period["start_year"] is None and plan_period["end_year"] is None:
         start, end = _body_period(result)
-        if start is not None:
+        if start is not None or end is not None:
             plan_period["start_year"], plan_period["end_year"] = start, end
             info["confidence"]["period"] = "inferred"
     result["confidence"] = confidence_of(info["confidence"], result)

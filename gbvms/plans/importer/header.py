@@ -271,7 +271,6 @@ def _issuer_elsewhere(lines: list[Line], body_start: int, info: dict[str, Any]) 
 
 def _basis(lines: list[Line], body_start: int) -> list[dict[str, Any]]:
     """References to other documents in the preamble (before the first section or item)."""
-    seen: set[str] = set()
     out: list[dict[str, Any]] = []
     for line in lines[: body_start + 25]:
         if ROMAN.match(line.text) or (NUMBERED.match(line.text) and line.no > 3):
@@ -282,9 +281,8 @@ def _basis(lines: list[Line], body_start: int) -> list[dict[str, Any]]:
             same = next((b for b in out if _basis_key(b["text"]) == key), None)
             if same is None:
                 out.append({"text": ref, "line": line.no})
-            elif len(ref) > len(same["text"]) and not seen.intersection({key}):
+            elif len(ref) > len(same["text"]):
                 same["text"] = ref  # cited again with its date or issuer: the fuller citation
-            seen.add(vntext.fold(ref))
     return out
 
 

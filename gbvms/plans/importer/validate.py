@@ -38,8 +38,8 @@ def _doubts(result: dict[str, Any]) -> list[str]:
     confidence = result["confidence"]
     out = []
     if result["title"] and confidence.get("title") == "guessed":
-        out.append(gettext("Tên văn bản là dự đoán (không thấy tiêu đề “KẾ HOẠCH” hay “V/v”): "
-                           "hãy kiểm tra."))  # fmt: skip
+        out.append(gettext("Tên văn bản là dự đoán (không thấy dòng tiêu đề rõ ràng dưới “KẾ "
+                           "HOẠCH”, “QUYẾT ĐỊNH” hay “V/v”): hãy kiểm tra."))  # fmt: skip
     if result["issuer"] and confidence.get("issuer") == "inferred":
         out.append(gettext("Cơ quan ban hành được suy ra từ nội dung văn bản, không từ phần "
                            "đầu văn bản: hãy kiểm tra."))  # fmt: skip

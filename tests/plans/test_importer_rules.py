@@ -1,0 +1,62 @@
+"""Single rules of the importer, each on a few lines written for it (see docs/plan-importer.md)."""
+
+from __future__ import annotations
+
+from gbvms.plans.importer import parse_plan
+
+
+def test_the_year_of_a_cited_document_is_never_the_period():
+    plan = parse_plan(
+        "KẾ HOẠCH\nThực hiện Chỉ thị số 06/CT-TTg ngày 04/02/2020 của Thủ tướng Chính phủ\n"
+        "I. NHIỆM VỤ\n1. Tuyên truyền\n"
+    )
+    assert (plan["period"]["start_year"], plan["period"]["end_year"]) == (None, None)
+    assert "period" not in plan["confidence"]
+    assert any("thời kỳ" in w for w in plan["warnings"])
+
+
+def test_a_target_year_ends_the_period_but_does_not_start_it():
+    plan = parse_plan(
+        "KẾ HOẠCH\nPhòng, chống bạo lực gia đình\nI. MỤC TIÊU\n"
+        "Đến năm 2026, ít nhất 50% xã có mô hình hỗ trợ.\n"
+    )
+    assert (plan["period"]["start_year"], plan["period"]["end_year"]) == (None, 2026)
+    assert plan["confidence"]["period"] == "inferred"
+
+
+def test_an_opening_preamble_is_never_the_title():
+    plan = parse_plan(
+        "KẾ HOẠCH\nThực hiện Quyết định số 1464/QĐ-TTg ngày 22/7/2016 của Thủ tướng Chính phủ, "
+        "UBND tỉnh Gia Lai ban hành kế hoạch như sau:\nI. MỤC TIÊU\n"
+    )
+    assert "Thực hiện" not in plan["title"]
+    assert plan["confidence"]["title"] == "guessed"
+    assert any("dự đoán" in w for w in plan["warnings"])
+    assert plan["issuer"] == "UBND tỉnh Gia Lai"
+    assert plan["confidence"]["issuer"] == "inferred"
+
+
+def test_a_bare_peoples_committee_is_completed_from_the_date_line_or_dropped():
+    with_place = parse_plan("ỦY BAN NHÂN DÂN TỈNH\nSố: 3/KH-UBND\nLai Châu, ngày 02/01/2024\n")
+    assert with_place["issuer"] == "Ủy ban nhân dân tỉnh Lai Châu"
+    assert with_place["confidence"]["issuer"] == "inferred"
+    without = parse_plan("ỦY BAN NHÂN DÂN TỈNH\nSố: 3/KH-UBND\nKẾ HOẠCH\nA năm 2024\n")
+    assert without["issuer"] is None
+    assert any("cơ quan ban hành" in w for w in without["warnings"])
+
+
+def test_the_same_document_cited_twice_is_listed_once_with_its_fullest_citation():
+    plan = parse_plan(
+        "KẾ HOẠCH\nA năm 2024\nCăn cứ Quyết định số 2232/QĐ-TTg của Thủ tướng;\n"
+        "Căn cứ Quyết định số 2232/QĐ-TTg ngày 28/12/2020 của Thủ tướng Chính phủ;\n"
+        "Căn cứ Luật Phòng, chống bạo lực gia đình số 13/2022/QH15;\nI. MỤC TIÊU\n"
+    )
+    assert plan["basis"] == [
+        "Quyết định số 2232/QĐ-TTg ngày 28/12/2020 của Thủ tướng Chính phủ",
+        "Luật Phòng, chống bạo lực gia đình số 13/2022/QH15",
+    ]
+
+
+def test_a_complete_text_has_no_cut_off_warning():
+    plan = parse_plan("KẾ HOẠCH\nA năm 2024\nI. NHIỆM VỤ\n1. B\nNơi nhận:\n- Lưu: VT.\n")
+    assert not any("bị cắt" in w or "Nơi nhận" in w for w in plan["warnings"])
