@@ -115,3 +115,13 @@ def test_damaged_pdf_is_refused():
 
 def test_text_and_markdown_still_read():
     assert document_text("KẾ HOẠCH\nA".encode(), "a.md") == "KẾ HOẠCH\nA"
+
+
+def test_pdf_page_numbers_are_dropped_and_pages_rejoin():
+    from gbvms.plans.importer.read import _without_page_number
+
+    first = _without_page_number("KẾ HOẠCH\nCăn cứ Quyết định số 2232/QĐ-TTg\n1\n")
+    second = _without_page_number("2\nngày 28/12/2020 của Thủ tướng Chính phủ;\nI. MỤC TIÊU")
+    assert first.splitlines()[-1] == "Căn cứ Quyết định số 2232/QĐ-TTg"
+    plan = parse_plan(first + "\n" + second)
+    assert plan["basis"] == ["Quyết định số 2232/QĐ-TTg ngày 28/12/2020 của Thủ tướng Chính phủ"]

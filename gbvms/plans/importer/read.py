@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,21 @@ def is_pdf(name: str, data: bytes) -> bool:
     return name.lower().endswith(".pdf") or data[:5] == b"%PDF-"
 
 
+PAGE_NUMBER = re.compile(r"^\s*(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.IGNORECASE)
+
+
+def _without_page_number(page: str) -> str:
+    """A page's text without the page number printed at its top or bottom."""
+    lines = page.strip("\n").split("\n")
+    if lines and PAGE_NUMBER.match(lines[0]):
+        lines = lines[1:]
+    if lines and PAGE_NUMBER.match(lines[-1]):
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF's pages, a blank line between pages. Raises ``UnreadableDocumentError``
+    """The text of a PDF's pages (page numbers dropped). Raises ``UnreadableDocumentError``
     for a damaged or encrypted PDF and for a scan without text."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -41,7 +55,8 @@ def pdf_text(data: bytes) -> str:
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         logger.info("unreadable PDF: %s", type(exc).__name__)  # the file's content is not logged
         raise UnreadableDocumentError(_("Không mở được tệp PDF."), code="unreadable") from exc
-    text = "\n\n".join(p.strip("\n") for p in pages)
+    # one line between pages, so a sentence cut by the page break is rejoined like any other
+    text = "\n".join(_without_page_number(p) for p in pages)
     visible = sum(1 for c in text if not c.isspace())
     if not pages or visible < PDF_MIN_CHARS_PER_PAGE * len(pages):
         raise UnreadableDocumentError(
