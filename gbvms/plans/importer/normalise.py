@@ -43,7 +43,7 @@ def clean_line(raw: str) -> tuple[str, bool, int]:
         text = text[m.end() :]
     for _round in range(3):  # nested emphasis
         text = MD_EMPHASIS.sub(lambda g: g.group(2) or g.group(3) or "", text)
-    text = text.replace("`", "")
+    text = text.replace("`", "").replace("**", "")  # emphasis left open by a line break
     return squash(text), bullet, heading
 
 
@@ -154,25 +154,47 @@ def to_lines(text: str) -> list[Line]:
 STRUCTURAL = re.compile(
     r"^(?:[IVX]{1,5}\s*[.:)\-–]\s|(?:PHẦN|Phần)\s|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s*\S|[a-zđ]\s*\)\s"
     r"|Hoạt\s+động\s+(?:số\s+)?\d|Số\s*[:：]|Nơi\s+nhận|Kính\s+gửi|TM\.|KT\.|T/M|K/T|V/v"
-    r"|Căn\s+cứ|Thực\s+hiện\s|Điều\s+\d)"
+    r"|Căn\s+cứ|Thực\s+hiện\s|Điều\s+\d|[A-ZĐÀ-Ỹ][^\d,;:]{1,40},\s*ngày\s+\d)"
 )
 # words after which a sentence cannot stop: the line was cut in the middle of a phrase
 CONNECTORS = frozenset((
     "cua", "va", "ve", "so", "ngay", "thang", "nam", "tai", "cho", "voi", "theo", "den", "trong",
     "tu", "cac", "nhung", "la", "duoc", "bi", "doi", "nham", "giua", "tren", "duoi", "sau",
     "truoc", "khi", "hoac", "hay", "cung", "thuoc", "qua", "lan", "dinh", "nhu",
-    "bo", "phong", "ban", "uy", "cuc", "chuong", "ke", "quyet", "nghi", "thong", "luat",
+    "doan", "bo", "phong", "ban", "uy", "cuc", "chuong", "ke", "quyet", "nghi", "thong", "luat",
 ))  # fmt: skip
 LABEL_LIKE = re.compile(r"^[A-ZĐÀ-Ỹ][^:.;,]{1,40}:")
 ENDS_SENTENCE = re.compile(r"[.;:!?…]$")
+
+
+# names written with a dash: a wrap before the dash makes the rest look like a bullet
+# ("… về Sở Lao động" / "- Thương binh và Xã hội …")
+DASHED_NAMES = frozenset((
+    ("lao dong", "thuong binh"), ("phat thanh", "truyen hinh"), ("kinh te", "xa hoi"),
+    ("van hoa", "xa hoi"), ("van hoa", "thong tin"), ("ke hoach", "dau tu"),
+    ("tai chinh", "ke hoach"), ("quoc phong", "an ninh"),
+))  # fmt: skip
+
+
+def _dashed_name_cut(above: Line, below: Line) -> bool:
+    if not below.bullet or ENDS_SENTENCE.search(above.text) or above.table or above.heading:
+        return False
+    if above.text[-1:].isdigit() and below.text[:1].isdigit() and len(below.text) < 40:
+        return True  # "giai đoạn 2024" / "- 2025 trên địa bàn"
+    tail = " ".join(vntext.fold(above.text).split()[-2:])
+    head = " ".join(vntext.fold(below.text).split()[:2])
+    return (tail, head) in DASHED_NAMES
 
 
 def _continues(above: Line, below: Line) -> bool:
     """Is ``below`` the rest of a sentence that a hard wrap cut at the end of ``above``?"""
     if above.heading or below.heading or below.bullet or above.table or below.table:
         return False
-    if ENDS_SENTENCE.search(above.text) or STRUCTURAL.match(below.text):
+    if STRUCTURAL.match(below.text):
         return False
+    if ENDS_SENTENCE.search(above.text):
+        # "…được hỗ trợ;" / "không dưới 60% …": a clause of the same sentence goes on
+        return above.text.endswith(";") and below.text[:1].islower() and not above.bullet
     if LABEL_LIKE.match(below.text):
         return False  # "Cơ quan phối hợp: …" starts a field of its own
     first = below.text[:1]
@@ -184,7 +206,32 @@ def _continues(above: Line, below: Line) -> bool:
     last = vntext.fold(above.text.rsplit(None, 1)[-1]).strip("“”\"'(")
     if last == "nam":
         return first.isdigit()  # "tháng 3 năm" / "2022", not "Việt Nam" / "Ban …"
-    return above.text.endswith(",") or last in CONNECTORS
+    # "Bộ Lao động -" / "Thương binh và Xã hội": a name cut at its dash
+    return above.text.endswith((",", " -", " –")) or last in CONNECTORS
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a hard-wrapped text was cut at, or None when its lines are not cut at one
+    width: in a wrapped text most lines of prose end within a few characters of that width."""
+    lengths = sorted(len(x.text) + (2 if x.bullet else 0) for x in lines if not x.table)
+    if len(lengths) < 8:
+        return None
+    width = lengths[int(len(lengths) * 0.95) - 1]
+    long = [n for n in lengths if n >= width * 0.5]  # headings and short items aside
+    near = sum(1 for n in long if width * 0.8 <= n <= width + 3)
+    return width if 30 <= width <= 140 and near >= len(long) * 0.5 else None
+
+
+def _cut_at_width(above_len: int, above: Line, below: Line, width: int | None) -> bool:
+    """In a text cut at ``width``, a full line that does not end a sentence goes on below
+    ('… của Thủ tướng' / 'Chính phủ …'), unless the line below starts a unit of its own."""
+    if width is None or above_len < width * 0.8 or ENDS_SENTENCE.search(above.text):
+        return False
+    if above.heading or below.heading or below.bullet or above.table or below.table:
+        return False
+    if STRUCTURAL.match(below.text) or LABEL_LIKE.match(below.text):
+        return False
+    return not (above.text.isupper() or below.text.isupper())
 
 
 def rejoin(lines: list[Line], blank_after: set[int]) -> list[Line]:
@@ -192,10 +239,20 @@ def rejoin(lines: list[Line], blank_after: set[int]) -> list[Line]:
     sentence or paragraph; a blank line, a heading, an item, a bullet, a label or a table row
     always starts a new line. The joined line keeps the number of its first source line."""
     out: list[Line] = []
+    width = wrap_width(lines)
+    previous_len = 0  # the length of the source line above, before any joining
     for i, line in enumerate(lines):
+        above_len, previous_len = previous_len, len(line.text) + (2 if line.bullet else 0)
+        if out and (i - 1) not in blank_after and _cut_at_width(above_len, out[-1], line, width):
+            out[-1].text = squash(f"{out[-1].text} {line.text}")
+            continue
+        if out and (i - 1) not in blank_after and _dashed_name_cut(out[-1], line):
+            out[-1].text = squash(f"{out[-1].text} - {line.text}")
+            continue
         if out and (i - 1) not in blank_after and _continues(out[-1], line):
             above = out[-1]
-            joiner = "" if above.text.endswith(("-", "/")) and line.text[:1].isdigit() else " "
+            cut_number = above.text.endswith(("-", "/")) and not above.text.endswith((" -", " /"))
+            joiner = "" if cut_number and line.text[:1].isdigit() else " "
             above.text = squash(above.text + joiner + line.text)
             continue
         out.append(line)
