@@ -60,3 +60,11 @@ def test_the_same_document_cited_twice_is_listed_once_with_its_fullest_citation(
 def test_a_complete_text_has_no_cut_off_warning():
     plan = parse_plan("KẾ HOẠCH\nA năm 2024\nI. NHIỆM VỤ\n1. B\nNơi nhận:\n- Lưu: VT.\n")
     assert not any("bị cắt" in w or "Nơi nhận" in w for w in plan["warnings"])
+
+
+def test_a_portal_menu_above_the_header_is_skipped():
+    menu = "Trang chủ\nVăn bản pháp luật\nTìm kiếm\nLoại văn bản: Kế hoạch\n" * 4
+    header = "HỘI LIÊN HIỆP PHỤ NỮ\nTỈNH CAO BẰNG\nSố: 4/KH-HLHPN\nCao Bằng, ngày 02/01/2025\n"
+    plan = parse_plan(menu + header + "KẾ HOẠCH\nTuyên truyền năm 2025\n")
+    assert plan["issuer"] == "HỘI LIÊN HIỆP PHỤ NỮ TỈNH CAO BẰNG"
+    assert plan["title"] == "Kế hoạch Tuyên truyền năm 2025"

@@ -214,10 +214,21 @@ def _issuer(lines: list[Line], body_start: int, info: dict[str, Any]) -> None:
         _issuer_elsewhere(lines, body_start, info)
 
 
+def _opens_header(line: Line) -> bool:
+    return bool(
+        (UPPER_ISSUER.match(line.text) and line.text.isupper())
+        or NATIONAL_MOTTO.search(line.text)
+        or TITLE_WORDS.match(line.text)
+    )
+
+
 def _issuer_heading(lines: list[Line], info: dict[str, Any]) -> bool:
     upper: list[Line] = []
     merged = False  # the two header columns copied side by side, line by line (PDF, web)
-    for line in lines[:12]:
+    # text copied from a portal may start with its menus: the header starts at the first
+    # upper-case body name or the national motto
+    start = next((i for i, line in enumerate(lines[:60]) if _opens_header(line)), 0)
+    for line in lines[start : start + 12]:
         if TITLE_WORDS.match(line.text):
             break
         motto = NATIONAL_MOTTO.search(line.text)
