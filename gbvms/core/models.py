@@ -91,6 +91,18 @@ class AccessLog(models.Model):
     def reason_label(self) -> str:
         return str(REASON_LABELS.get(self.reason, self.reason))
 
+    @property
+    def object_kind_label(self) -> str:
+        """The object's kind in words (its model's name), never the ``app.model`` code."""
+        from django.apps import apps
+
+        if self.object_kind == "otp_totp.totpdevice":  # a third-party model named in English
+            return str(_("Thiết bị xác thực hai lớp"))
+        try:
+            return str(apps.get_model(self.object_kind)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_kind
+
 
 class PublicHoliday(models.Model):
     """What the government announces on top of the legal calendar: an extra day off, or a

@@ -13,3 +13,55 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// The main menu folds behind a "Menu" button on a phone. Without JavaScript the button stays
+// hidden and the menu is a plain list that wraps (see app.css).
+document.addEventListener("DOMContentLoaded", function () {
+  var toggle = document.querySelector(".nav-toggle");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!menu) {
+    return;
+  }
+  document.documentElement.classList.add("js-nav");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("is-open", open);
+    if (open) {
+      var first = menu.querySelector("a, button, summary");
+      if (first) {
+        first.focus();
+      }
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      toggle.click();
+      toggle.focus();
+    }
+  });
+});
+
+// List filters fold away on a phone: every form.filters not already inside a <details> is
+// wrapped in one ("Bộ lọc"), open when a filter is set. Desktop keeps it open.
+document.addEventListener("DOMContentLoaded", function () {
+  var label = document.body.getAttribute("data-filters-label") || "Filters";
+  var narrow = window.matchMedia("(max-width: 767px)");
+  document.querySelectorAll("form.filters").forEach(function (form) {
+    if (form.closest("details")) {
+      return;
+    }
+    var details = document.createElement("details");
+    details.className = "filters-fold";
+    var summary = document.createElement("summary");
+    summary.textContent = label;
+    details.appendChild(summary);
+    form.parentNode.insertBefore(details, form);
+    details.appendChild(form);
+    var active = Array.prototype.some.call(form.elements, function (el) {
+      return (el.tagName === "SELECT" || (el.type !== "hidden" && el.type !== "submit" && el.type !== "checkbox")) && el.value && el.name !== "page";
+    });
+    details.open = !narrow.matches || active;
+  });
+});
