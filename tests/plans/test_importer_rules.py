@@ -68,3 +68,15 @@ def test_a_portal_menu_above_the_header_is_skipped():
     plan = parse_plan(menu + header + "KẾ HOẠCH\nTuyên truyền năm 2025\n")
     assert plan["issuer"] == "HỘI LIÊN HIỆP PHỤ NỮ TỈNH CAO BẰNG"
     assert plan["title"] == "Kế hoạch Tuyên truyền năm 2025"
+
+
+def test_duties_written_as_sentences():
+    plan = parse_plan(
+        "KẾ HOẠCH\nA năm 2024\nIV. TỔ CHỨC THỰC HIỆN\nGiao Sở Tư pháp chủ trì, phối hợp với các "
+        "cơ quan liên quan triển khai Kế hoạch này. Công an tỉnh có trách nhiệm thống kê các vụ "
+        "việc. Các cơ quan khác tiếp tục thực hiện.\n"
+    )
+    assert [(r["agency"], r["duties"]) for r in plan["responsibilities"]] == [
+        ("Sở Tư pháp", ["chủ trì, phối hợp với các cơ quan liên quan triển khai Kế hoạch này"]),
+        ("Công an tỉnh", ["có trách nhiệm thống kê các vụ việc"]),
+    ]

@@ -237,7 +237,24 @@ def extract_responsibilities(root: Node) -> list[dict[str, Any]]:
                 who = vntext.REQUEST.sub("", m["who"]).strip() if m else ""
                 if m and vntext.starts_with_head(who):
                     _add_responsibility(out, who, [tidy(m["duty"])], line)
+                elif not m:
+                    _prose_duties(out, text, line)
     return out
+
+
+DUTY_SENTENCE = re.compile(
+    r"^(?:Giao\s+|Đề\s+nghị\s+|Yêu\s+cầu\s+)?(?P<who>(?:" + _HEADS_ALL + r")\b[^,.;:()]{1,80}?)"
+    r"\s+(?P<duty>(?:là\s+cơ\s+quan|chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    r"|phối\s+hợp|tổ\s+chức|triển\s+khai|hướng\s+dẫn|theo\s+dõi|căn\s+cứ)\b.*)$"
+)
+
+
+def _prose_duties(out: list[dict[str, Any]], text: str, line: int) -> None:
+    """'Giao Sở Y tế chủ trì …. Công an tỉnh có trách nhiệm …' written as sentences."""
+    for sentence in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text):
+        m = DUTY_SENTENCE.match(sentence.strip())
+        if m and vntext.starts_with_head(m["who"].strip()):
+            _add_responsibility(out, m["who"].strip(), [tidy(m["duty"])], line)
 
 
 # ------------------------------------------------------------------------------------ reporting
