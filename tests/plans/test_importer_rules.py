@@ -80,3 +80,15 @@ def test_duties_written_as_sentences():
         ("Sở Tư pháp", ["chủ trì, phối hợp với các cơ quan liên quan triển khai Kế hoạch này"]),
         ("Công an tỉnh", ["có trách nhiệm thống kê các vụ việc"]),
     ]
+
+
+def test_observances_named_with_their_day():
+    plan = parse_plan(
+        "KẾ HOẠCH\nA năm 2024\nII. NỘI DUNG\n1. Tổ chức mít tinh Ngày Quốc tế xóa bỏ bạo lực "
+        "đối với phụ nữ vào ngày 25/11/2024.\n2. Hưởng ứng 28/6 - Ngày Gia đình Việt Nam.\n"
+        "3. Họp ngày 05/3 với các ngành.\n"
+    )
+    assert [(o["title"], o["date"]) for o in plan["observances"]] == [
+        ("Ngày Quốc tế xóa bỏ bạo lực đối với phụ nữ", "2024-11-25"),
+        ("Ngày Gia đình Việt Nam", "2024-06-28"),
+    ]

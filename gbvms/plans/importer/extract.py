@@ -430,6 +430,7 @@ def extract_observances(lines: list[Line], plan_year: int | None) -> list[dict[s
             day, month, year, *_ = found[0]
             date = iso_or_md(day, month, year or plan_year)
             name = re.split(r"\s+(?:năm|và|với|tại)\s+", name)[0] if len(name) > 90 else name
+            name = re.sub(r"(?:\s+(?:từ|vào|trong|đến|là|hưởng\s+ứng))+$", "", name)
             if not any(o["date"][-5:] == date[-5:] for o in out):
                 out.append({"title": name, "date": date, "line": line.no})
     return out
