@@ -147,3 +147,25 @@ def test_pdf_page_numbers_are_dropped_and_pages_rejoin():
     assert first.splitlines()[-1] == "Căn cứ Quyết định số 2232/QĐ-TTg"
     plan = parse_plan(first + "\n" + second)
     assert plan["basis"] == ["Quyết định số 2232/QĐ-TTg ngày 28/12/2020 của Thủ tướng Chính phủ"]
+
+
+def test_docx_with_its_header_laid_out_as_a_table():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nXÃ IA CHIM\n-------"
+    table.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    table.cell(1, 0).text = "Số: 31/KH-UBND"
+    table.cell(1, 1).text = "Ia Chim, ngày 11 tháng 4 năm 2024"
+    for text in ("KẾ HOẠCH", "Phòng, chống bạo lực gia đình năm 2024", "I. MỤC TIÊU"):
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan = parse_plan(document_text(buffer.getvalue(), "ke-hoach.docx"))
+    assert plan["issuer"] == "Ủy ban nhân dân xã Ia Chim"
+    assert (plan["document_number"], plan["issued_on"]) == ("31/KH-UBND", "2024-04-11")
+    assert plan["place"] == "Ia Chim"
+    assert plan["title"] == "Kế hoạch Phòng, chống bạo lực gia đình năm 2024"
