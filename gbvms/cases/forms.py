@@ -16,6 +16,7 @@ from gbvms.cases.services import intake_channel_default
 from gbvms.core.forms_util import GuardedForm
 from gbvms.core.phones import PhoneField
 from gbvms.geo.models import AdminUnit
+from gbvms.geo.pickers import picker_url
 from gbvms.geo.selectors import units_within_grant
 
 
@@ -36,7 +37,11 @@ class QuickIntakeForm(GuardedForm):
     channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=[("", "—"), *Channel.choices])
     # one per displayed form: a second POST of the same form opens no second case
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    commune = CommuneField(label=_("Xã, phường nơi xảy ra"), queryset=AdminUnit.objects.none())
+    commune = CommuneField(
+        label=_("Xã, phường nơi xảy ra"),
+        queryset=AdminUnit.objects.none(),
+        widget=forms.Select(attrs={"data-picker": picker_url("cases.intake")}),
+    )
     violence_forms = forms.MultipleChoiceField(
         label=_("Chuyện gì đã xảy ra?"),
         choices=ViolenceForm.choices,
@@ -94,7 +99,14 @@ class CaseFilterForm(GuardedForm):
         choices=[("", _("— Tất cả —")), *[c for c in RiskLevel.choices if c[0]]],
         required=False,
     )
-    unit_code = forms.CharField(label=_("Mã xã, phường"), max_length=5, required=False)
+    unit_code = forms.CharField(
+        label=_("Mã xã, phường"),
+        max_length=5,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"data-picker": picker_url("cases.view"), "data-picker-value": "code"}
+        ),
+    )
     gbv_type = forms.ChoiceField(
         label=_("Loại bạo lực"),
         choices=[("", _("— Tất cả —")), *GBV_TYPE_CHOICES],

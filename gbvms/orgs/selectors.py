@@ -72,3 +72,21 @@ def memberships_of(member: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=member, is_active=True).select_related(
         "agency", "scope_unit"
     )
+
+
+# Permissions whose holders pick agencies: administrators (orgs.view) and plan reviewers
+# linking a document's agency names (plans.manage); each sees the agencies of their scope.
+AGENCY_PICKER_PERMISSIONS = ("orgs.view", "plans.manage")
+
+
+def agency_search(*, user: Any, q: str = "") -> list[Agency]:
+    """Agencies in the user's scope whose name or short name holds ``q`` without diacritics."""
+    held = [p for p in AGENCY_PICKER_PERMISSIONS if scoping.has_permission(user, p)]
+    if not held:
+        raise PermissionDenied
+    qs = Agency.objects.none()
+    for permission in held:
+        qs = qs | scoping.scoped(user, permission, Agency.objects.select_related("unit"))
+    needle = fold(q)
+    agencies = qs.distinct().order_by("unit__path", "name")
+    return [a for a in agencies if needle in fold(f"{a.name} {a.short_name}")]

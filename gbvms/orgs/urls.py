@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),
+    path("agencies/search/", views.agency_search_json, name="agency_search"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("users/", views.user_list, name="user_list"),

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -171,3 +171,25 @@ def membership_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, _("Đã cập nhật phân quyền."))
     return redirect("orgs:user_detail", pk=membership.user_id)
+
+
+AGENCY_PICKER_PAGE = 20
+
+
+@login_required
+@require_GET
+def agency_search_json(request: HttpRequest) -> JsonResponse:
+    """The agency picker's feed: agencies of the caller's scope matching ``q``, 20 a page."""
+    q = request.GET.get("q", "").strip()[:100]
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 1000))
+    except ValueError:
+        page = 1
+    found = selectors.agency_search(user=request.user, q=q)
+    start = (page - 1) * AGENCY_PICKER_PAGE
+    items = [
+        {"id": a.pk, "label": a.name, "short_name": a.short_name}
+        for a in found[start : start + AGENCY_PICKER_PAGE]
+    ]
+    more = len(found) > start + AGENCY_PICKER_PAGE
+    return JsonResponse({"items": items, "page": page, "more": more})

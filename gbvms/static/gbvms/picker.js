@@ -1,0 +1,177 @@
+// Search-as-you-type pickers for communes and agencies (docs/phone-ui.md). Progressive
+// enhancement: a <select data-picker="URL"> or <input data-picker="URL"> keeps working
+// without JavaScript; with it, the field gets a combobox fed by the JSON feed at URL
+// (?q=…, diacritics folded on the server, 20 a page). The form field still validates on the
+// server. No inline scripts or styles (CSP).
+(function () {
+  "use strict";
+  var counter = 0;
+
+  function feedUrl(url, q) {
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(q);
+  }
+
+  function enhance(field) {
+    var url = field.getAttribute("data-picker");
+    var valueKey = field.getAttribute("data-picker-value") || "id";
+    var isSelect = field.tagName === "SELECT";
+    var id = field.id || "picker-" + ++counter;
+    var input = field;
+    var wrap = document.createElement("div");
+    wrap.className = "picker";
+    field.parentNode.insertBefore(wrap, field);
+    if (isSelect) {
+      input = document.createElement("input");
+      input.type = "text";
+      input.id = id + "-search";
+      input.required = field.required;
+      field.required = false;
+      field.hidden = true;
+      field.tabIndex = -1;
+      var chosen = field.options[field.selectedIndex];
+      input.value = chosen && chosen.value ? chosen.text : "";
+      var label = document.querySelector('label[for="' + field.id + '"]');
+      if (label) {
+        label.htmlFor = input.id;
+      }
+      if (field.getAttribute("aria-describedby")) {
+        input.setAttribute("aria-describedby", field.getAttribute("aria-describedby"));
+      }
+      if (field.getAttribute("aria-invalid")) {
+        input.setAttribute("aria-invalid", field.getAttribute("aria-invalid"));
+      }
+      wrap.appendChild(input);
+      wrap.appendChild(field);
+    } else {
+      wrap.appendChild(field);
+    }
+    var list = document.createElement("ul");
+    list.id = id + "-options";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    wrap.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("data-testid", (field.name || "picker") + "-picker");
+
+    var items = [];
+    var active = -1;
+    var timer = null;
+    var serial = 0;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      active = index;
+      options.forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      if (options[index]) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      }
+    }
+
+    function choose(item) {
+      if (isSelect) {
+        var value = String(item.id);
+        var exists = Array.prototype.some.call(field.options, function (o) {
+          return o.value === value;
+        });
+        if (!exists) {
+          field.add(new Option(item.label, value));
+        }
+        field.value = value;
+        input.value = item.label;
+      } else {
+        input.value = String(item[valueKey] || item.label);
+      }
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+      close();
+    }
+
+    function render(found) {
+      items = found;
+      list.textContent = "";
+      found.forEach(function (item, i) {
+        var option = document.createElement("li");
+        option.id = list.id + "-" + i;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = item.label;
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault(); // keep the focus in the input
+          choose(item);
+        });
+        list.appendChild(option);
+      });
+      list.hidden = found.length === 0;
+      input.setAttribute("aria-expanded", found.length ? "true" : "false");
+      active = -1;
+    }
+
+    function search() {
+      var q = input.value.trim();
+      var mine = ++serial;
+      if (!q) {
+        render([]);
+        return;
+      }
+      fetch(feedUrl(url, q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : { items: [] };
+        })
+        .then(function (data) {
+          if (mine === serial) {
+            render(data.items || []);
+          }
+        })
+        .catch(function () {
+          render([]);
+        });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+      if (isSelect && !input.value.trim()) {
+        field.value = "";
+      }
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        highlight(Math.min(active + 1, items.length - 1));
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault();
+        highlight(Math.max(active - 1, 0));
+      } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+        event.preventDefault();
+        choose(items[active]);
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.stopPropagation();
+        close();
+      }
+    });
+    input.addEventListener("blur", function () {
+      close();
+      if (isSelect) {
+        var current = field.options[field.selectedIndex];
+        input.value = current && current.value ? current.text : "";
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-picker], input[data-picker]").forEach(enhance);
+  });
+})();
