@@ -92,3 +92,15 @@ def test_observances_named_with_their_day():
         ("Ngày Quốc tế xóa bỏ bạo lực đối với phụ nữ", "2024-11-25"),
         ("Ngày Gia đình Việt Nam", "2024-06-28"),
     ]
+
+
+def test_several_targets_in_one_prose_sentence():
+    plan = parse_plan(
+        "KẾ HOẠCH\nA giai đoạn 2021-2025\nI. MỤC TIÊU\nĐến năm 2025, phấn đấu 90% người dân "
+        "được tuyên truyền, ít nhất 70% xã có mô hình hỗ trợ và 100% nạn nhân được tiếp cận "
+        "dịch vụ. Năm 2023 có trên 50% cán bộ được tập huấn.\n"
+    )
+    assert [(t["value"], t["comparator"], t["year"]) for t in plan["targets"]] == [
+        (90, "=", 2025), (70, ">=", 2025), (100, "=", 2025), (50, ">", 2023),
+    ]  # fmt: skip
+    assert plan["targets"][1]["text"] == "ít nhất 70% xã có mô hình hỗ trợ"

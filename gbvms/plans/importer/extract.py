@@ -26,9 +26,21 @@ def _aims(node: Node) -> bool:
     )
 
 
-def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
-    from gbvms.indicators.targets import propose_indicator  # the proposal; the officer confirms
+PERCENT = re.compile(r"\d{1,3}(?:[.,]\d+)?\s*%")
+CLAUSE_SPLIT = re.compile(
+    r",\s+(?=[^,%]{0,25}?\d{1,3}(?:[.,]\d+)?\s*%)|\s+và\s+(?=\d{1,3}(?:[.,]\d+)?\s*%)"
+)
 
+
+def _clauses(sentence: str) -> list[str]:
+    """'phấn đấu 90% người dân …, ít nhất 70% xã … và 100% nạn nhân …': one target each. A
+    sentence with one percentage stays whole (its wording is the target's text)."""
+    if len(PERCENT.findall(sentence)) < 2:
+        return [sentence]
+    return [c for c in CLAUSE_SPLIT.split(sentence) if PERCENT.search(c)]
+
+
+def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
     targets: list[dict[str, Any]] = []
     for node in walk(root):
         if node.section != "targets" and not (node.section == "purpose" and _aims(node)):
@@ -47,20 +59,29 @@ def extract_targets(root: Node, plan_year: int | None) -> list[dict[str, Any]]:
             for sentence in re.split(r"(?<=[.])\s+(?=[A-ZĐÀ-Ỹ0-9])|\s*;\s*", text):
                 if node.section == "purpose" and not AIM.search(sentence):
                     continue  # only the sentences that state an aim
-                found = vntext.find_target(sentence)
-                if not found:
-                    continue
-                comparator, value, unit = found
                 # "so với năm 2020" is the baseline, not the target's year
                 own_from, own_to = vntext.year_range(BASELINE.sub("", sentence))
                 year = own_to or own_from or line_year or context_year or plan_year
-                code, params = propose_indicator(sentence)
-                targets.append({
-                    "text": tidy(sentence), "comparator": comparator, "value": value,
-                    "unit": unit, "year": year, "line": line,
-                    "indicator": code, "indicator_params": params,
-                })  # fmt: skip
+                targets.extend(_targets_in(sentence, year, line))
     return targets
+
+
+def _targets_in(sentence: str, year: int | None, line: int) -> list[dict[str, Any]]:
+    from gbvms.indicators.targets import propose_indicator  # the proposal; the officer confirms
+
+    out = []
+    for clause in _clauses(sentence):
+        found = vntext.find_target(clause)
+        if not found:
+            continue
+        comparator, value, unit = found
+        code, params = propose_indicator(clause)
+        out.append({
+            "text": tidy(clause), "comparator": comparator, "value": value,
+            "unit": unit, "year": year, "line": line,
+            "indicator": code, "indicator_params": params,
+        })  # fmt: skip
+    return out
 
 
 # ------------------------------------------------------------------------------------ activities
