@@ -104,3 +104,12 @@ def test_several_targets_in_one_prose_sentence():
         (90, "=", 2025), (70, ">=", 2025), (100, "=", 2025), (50, ">", 2023),
     ]  # fmt: skip
     assert plan["targets"][1]["text"] == "ít nhất 70% xã có mô hình hỗ trợ"
+
+
+def test_a_text_cut_after_a_sentence_about_a_chairman_is_still_cut():
+    plan = parse_plan(
+        "KẾ HOẠCH\nA năm 2024\nIV. TỔ CHỨC THỰC HIỆN\nChủ tịch UBND các xã chịu trách nhiệm "
+        "trước Chủ tịch UBND huyện về việc triển khai các nhiệm vụ được giao và báo cáo\n"
+    )
+    assert any("dừng giữa câu" in w for w in plan["warnings"])
+    assert any("Nơi nhận" in w for w in plan["warnings"])

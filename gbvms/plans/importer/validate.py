@@ -13,9 +13,8 @@ from gbvms.plans.importer.schema import CONFIDENCE_FIELDS, Confidence
 
 CLOSING_BLOCK = re.compile(
     r"^(?:Nơi\s+nhận|TM\.|KT\.|T/M|K/T|TUQ\.|Q\.\s|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG"
-    r"|PHÓ\s+CHỦ\s+TỊCH|Lưu\s*:|- Lưu)",
-    re.IGNORECASE,
-)
+    r"|PHÓ\s+CHỦ\s+TỊCH|Lưu\s*:|- Lưu|NGƯỜI\s+KÝ)",
+)  # case-sensitive: "Chủ tịch UBND các xã chịu trách nhiệm …" is a sentence, not a signature
 SENTENCE_END = re.compile(r"[.;:!?…)”\"]$")
 
 
@@ -52,16 +51,15 @@ def _doubts(result: dict[str, Any]) -> list[str]:
 def cut_off(lines: list[Line]) -> list[str]:
     """A text that looks cut off: it ends in the middle of a sentence, or has no signature or
     recipients block (copied from a portal without its end)."""
-    if not lines:
-        return []
+    if not lines or any(CLOSING_BLOCK.match(line.text) for line in lines[-60:]):
+        return []  # the recipients or the signature close it: whatever the last line says
     out = []
     last = lines[-1].text
-    if not SENTENCE_END.search(last) and not CLOSING_BLOCK.match(last) and len(last) > 30:
+    if not SENTENCE_END.search(last) and len(last) > 30:
         out.append(gettext("Văn bản có vẻ bị cắt: dòng cuối (dòng %(line)s) dừng giữa câu.")
                    % {"line": lines[-1].no})  # fmt: skip
-    if not any(CLOSING_BLOCK.match(line.text) for line in lines[-60:]):
-        out.append(gettext("Không thấy phần “Nơi nhận” hay chữ ký ở cuối văn bản: văn bản có "
-                           "thể chưa đầy đủ."))  # fmt: skip
+    out.append(gettext("Không thấy phần “Nơi nhận” hay chữ ký ở cuối văn bản: văn bản có "
+                       "thể chưa đầy đủ."))  # fmt: skip
     return out
 
 
