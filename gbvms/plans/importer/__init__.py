@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gbvms.plans.importer import header as header_stage  # the module (its function: .header)
 from gbvms.plans.importer.extract import (
     extract_activities,
     extract_events,
@@ -52,7 +53,7 @@ from gbvms.plans.importer.extract import (
     extract_targets,
     timeline_of,
 )
-from gbvms.plans.importer.header import header, period
+from gbvms.plans.importer.header import period
 from gbvms.plans.importer.normalise import Line, to_lines
 from gbvms.plans.importer.read import document_text
 from gbvms.plans.importer.schema import PlanResult
@@ -65,7 +66,7 @@ __all__ = [
     "Node",
     "PlanResult",
     "document_text",
-    "header",
+    "header_stage",
     "parse_plan",
     "parse_tree",
     "period",
@@ -92,7 +93,7 @@ def parse_plan(text: str) -> PlanResult:
     """Read ``text`` (plain text or Markdown) into the plan schema (see docs/plans.md)."""
     text = (text if isinstance(text, str) else str(text or ""))[:5_000_000]
     lines = to_lines(text)
-    info, body_start = header(lines)
+    info, body_start = header_stage.header(lines)
     plan_period = period(info["title"], lines)
     if plan_period["start_year"] or plan_period["end_year"]:
         info["confidence"]["period"] = "certain"
