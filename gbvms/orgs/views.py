@@ -188,7 +188,7 @@ def agency_search_json(request: HttpRequest) -> JsonResponse:
     found = selectors.agency_search(user=request.user, q=q)
     start = (page - 1) * AGENCY_PICKER_PAGE
     items = [
-        {"id": a.pk, "label": a.name, "short_name": a.short_name}
+        {"id": a.pk, "label": f"{a.name} — {a.unit.name}", "short_name": a.short_name}
         for a in found[start : start + AGENCY_PICKER_PAGE]
     ]
     more = len(found) > start + AGENCY_PICKER_PAGE

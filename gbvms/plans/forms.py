@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.forms import formset_factory
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gbvms.core import uploads
@@ -258,7 +259,11 @@ class AgencyChoiceForm(GuardedForm):
 
     NEW = "new"
     name = forms.CharField(widget=forms.HiddenInput, max_length=300)
-    choice = forms.ChoiceField(label=_("Cơ quan trong hệ thống"), required=False)
+    choice = forms.ChoiceField(
+        label=_("Cơ quan trong hệ thống"),
+        required=False,
+        widget=forms.Select(attrs={"data-picker": reverse_lazy("orgs:agency_search")}),
+    )
 
     def __init__(self, *args: Any, agencies: list[Agency], can_create: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -18,14 +18,16 @@ def labels(client: Client, **params: str) -> list[str]:
 
 def test_search_folds_diacritics_within_the_administrators_scope(personas, as_user):
     admin = as_user(personas["admin"])
-    assert labels(admin, q="noi vu") == ["Sở Nội vụ tỉnh Quảng Ngãi"]  # not Hà Nội's
-    assert labels(admin, q="dak to") == ["UBND xã Đăk Tô"]
+    # not Hà Nội's
+    assert labels(admin, q="noi vu") == ["Sở Nội vụ tỉnh Quảng Ngãi — Tỉnh Quảng Ngãi"]
+    assert labels(admin, q="dak to") == ["UBND xã Đăk Tô — Xã Đăk Tô"]
     other = as_user(personas["other_admin"])
-    assert labels(other, q="noi vu") == ["Sở Nội vụ thành phố Hà Nội"]
+    assert labels(other, q="noi vu") == ["Sở Nội vụ thành phố Hà Nội — Thành phố Hà Nội"]
 
 
 def test_plan_managers_pick_agencies_too(personas, as_user):
-    assert "UBND phường Kon Tum" in labels(as_user(personas["officer"]), q="kon tum")
+    found = labels(as_user(personas["officer"]), q="kon tum")
+    assert found == ["UBND phường Kon Tum — Phường Kon Tum"]
 
 
 def test_paged_twenty_at_a_time(personas, as_user, province):

@@ -57,6 +57,17 @@
     input.setAttribute("autocomplete", "off");
     input.setAttribute("data-testid", (field.name || "picker") + "-picker");
 
+    // A select's choices that are not records (e.g. "+ Tạo cơ quan mới") stay offered below
+    // the results, and alone when the field is empty.
+    var fixed = isSelect
+      ? Array.prototype.filter
+          .call(field.options, function (o) {
+            return o.value && !/^\d+$/.test(o.value);
+          })
+          .map(function (o) {
+            return { id: o.value, label: o.text };
+          })
+      : [];
     var items = [];
     var active = -1;
     var timer = null;
@@ -100,6 +111,7 @@
     }
 
     function render(found) {
+      found = found.concat(fixed);
       items = found;
       list.textContent = "";
       found.forEach(function (item, i) {
@@ -145,6 +157,11 @@
       timer = setTimeout(search, 200);
       if (isSelect && !input.value.trim()) {
         field.value = "";
+      }
+    });
+    input.addEventListener("focus", function () {
+      if (!input.value.trim() && fixed.length) {
+        render([]);
       }
     });
     input.addEventListener("keydown", function (event) {
