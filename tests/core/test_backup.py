@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import io
 import shutil
 import sqlite3
 import subprocess
@@ -306,3 +307,34 @@ class TestRefusals:
             assert table_counts() == before
             call_command("restore", str(made["archive"]), "--force")
             assert table_counts() == made["counts"]
+
+    def test_a_backup_from_a_newer_version(self, scratch, made, settings, tmp_path, monkeypatch):
+        known = backup_db.known_migrations()
+        monkeypatch.setattr(backup_db, "known_migrations", lambda: known - {"core.0001_initial"})
+        self.refused(scratch, settings, tmp_path, made["archive"], "newer version")
+
+
+class TestMigrationsAndKeys:
+    def test_pending_migrations_are_named_after_a_restore(
+        self, scratch, made, settings, tmp_path, monkeypatch
+    ):
+        known = backup_db.known_migrations()
+        monkeypatch.setattr(backup_db, "known_migrations", lambda: known | {"core.9999_future"})
+        target = restore_into_new(scratch, settings, tmp_path, made["archive"])
+        out = io.StringIO()
+        with pointed_at(target):
+            call_command("restore", str(made["archive"]), stdout=out)
+            assert table_counts() == made["counts"]
+        assert "run `python manage.py migrate` next" in out.getvalue()
+
+    def test_backup_refused_without_a_key(self, scratch, settings, tmp_path):
+        settings.BACKUP_KEY = ""
+        with pytest.raises(CommandError, match="GBVMS_BACKUP_KEY is not set"):
+            call_command("backup", str(tmp_path / "never.gbvms"))
+        assert not (tmp_path / "never.gbvms").exists()
+        assert not (tmp_path / "never.gbvms.partial").exists()
+
+    def test_a_short_backup_key_is_refused(self, scratch, settings, tmp_path):
+        settings.BACKUP_KEY = base64.urlsafe_b64encode(b"short").decode()
+        with pytest.raises(CommandError, match="32 bytes"):
+            call_command("backup", str(tmp_path / "never.gbvms"))
