@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gbvms.cases import classification, timecheck
+from gbvms.cases import classification, services_notify, timecheck
 from gbvms.cases.audit import log_case
 from gbvms.cases.changes import case_touch
 from gbvms.cases.models import (
@@ -204,6 +204,7 @@ def case_open(
         request=request,
         changes={"channel": [None, channel]},
     )
+    services_notify.case_new(case, actor=actor)  # the commune's staff, after commit
     duplicates = case_duplicates(user=actor, survivor=person, province_path=commune.parent.path)
     if duplicates.any:
         log_case("cases.case.possible_duplicate", actor=actor, case=case, request=request)

@@ -21,7 +21,6 @@ from gbvms.cases.models import (
     FollowUp,
     Need,
     NeedStatus,
-    Notification,
     RiskAssessment,
     RiskFactor,
     RiskThreshold,
@@ -96,13 +95,12 @@ def case_supervisors(case: Case) -> list[Any]:
     ]
 
 
-def notify(users: list[Any], kind: str, case: Case) -> int:
-    """In-app notices with the case code only (no identifying data)."""
-    unique = {u.pk: u for u in users}.values()
-    Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, case_code=case.code) for u in unique]
-    )
-    return len(unique)
+def notify(users: list[Any], kind: str, case: Case, *, urgent: bool = False) -> int:
+    """Notices with the case code only (no identifying data): in-app now, e-mail and SMS
+    after commit, per the users' preferences (``services_notify.deliver``)."""
+    from gbvms.cases.services_notify import deliver
+
+    return deliver(users, kind, case_code=case.code, urgent=urgent)
 
 
 @transaction.atomic

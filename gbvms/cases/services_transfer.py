@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gbvms.cases import services_notify
 from gbvms.cases.audit import log_case
 from gbvms.cases.changes import case_touch
 from gbvms.cases.models import Case, CaseAssignment, CaseTransfer, TransferStatus
@@ -134,6 +135,9 @@ def transfer_decide(
             "ended_at": None,
         })  # fmt: skip
     notify([transfer.requested_by], f"transfer_{status}", case)
+    if accept:  # the case arrives in the receiving commune
+        arrived = Case.objects.unscoped().select_related("unit").get(pk=case.pk)
+        services_notify.case_new(arrived, actor=actor)
     log_case(
         f"cases.transfer.{status}",
         actor=actor,

@@ -8,10 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.module_loading import import_string
-
-from gbvms.cases.models import NOTIFICATION_LABELS, Notification
 
 log = logging.getLogger("gbvms.sms")
 
@@ -39,17 +36,11 @@ def sms_backend() -> Any:
 
 def notify(users: list[Any], kind: str, code: str, link: str) -> int:
     """In-app notices now (in the caller's transaction); e-mail and SMS once it commits, so
-    a change that rolls back tells nobody, and nobody is told before it is true."""
-    unique = [u for u in {u.pk: u for u in users}.values() if u.is_active]
-    Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, case_code=code, link=link[:200]) for u in unique]
-    )
-    label = str(NOTIFICATION_LABELS.get(kind, kind))
-    text = f"[GBVMS] {label}: {code} {settings.SITE_URL}{link}"
-    emails = [u.email for u in unique if u.email]
-    phones = [u.phone for u in unique if u.phone]
-    transaction.on_commit(lambda: _send(f"[GBVMS] {label}: {code}", text, emails, phones))
-    return len(unique)
+    a change that rolls back tells nobody, and nobody is told before it is true. Per-user
+    preferences choose the channels (``gbvms.cases.services_notify.deliver``)."""
+    from gbvms.cases.services_notify import deliver
+
+    return deliver(users, kind, case_code=code, link=link)
 
 
 def _send(subject: str, text: str, emails: list[str], phones: list[str]) -> None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gbvms.cases import services as case_services
+from gbvms.cases import services_notify
 from gbvms.cases.audit import log_case
 from gbvms.cases.models import Case
 from gbvms.core import phones
@@ -31,7 +32,6 @@ from gbvms.core.roles import roles_with
 from gbvms.geo.models import AdminUnit
 from gbvms.orgs.models import Agency, Membership
 from gbvms.referrals.models import HelpReply, HelpRequest, HelpStatus, RateBucket, RoutingRule
-from gbvms.referrals.notify import notify
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_DESCRIPTION = 2000
@@ -161,11 +161,8 @@ def help_request_create(
         no_contact=no_contact,
         agency=agency,
     )
-    notify(
-        intake_staff(agency),
-        "help_request",
-        item.tracking_code,
-        reverse("referrals:help_detail", args=[item.pk]),
+    services_notify.help_request_received(  # danger-now: the supervisors too, urgent
+        item, intake_staff(agency), reverse("referrals:help_detail", args=[item.pk])
     )
     log_action(
         action="referrals.help_request.received",

@@ -9,8 +9,9 @@ Each notice is an in-app notification (the project's ``Notification``, shown on 
 notifications page) and an e-mail, both written only once the transition commits
 (``transaction.on_commit``): a transition that rolls back tells nobody. A message carries the
 report's requirement kind, its period, the new status and a link — never a section's text, a
-reason or a note (the reader opens the report, which checks access). There are no per-user
-opt-outs in the project; users without an e-mail address get the in-app notice only.
+reason or a note (the reader opens the report, which checks access). Each user's
+notification preferences choose the channels; users without an e-mail address get the
+in-app notice only.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gbvms.cases.models import NOTIFICATION_LABELS, Notification
+from gbvms.cases.models import NOTIFICATION_LABELS
 from gbvms.core.roles import roles_with
 from gbvms.orgs.models import Agency, Membership
 from gbvms.reports.labels import period_label
@@ -101,6 +101,7 @@ def describe(submission: Submission, status: str) -> dict[str, str]:
             "due": submission.due_at.astimezone(_vietnam()).strftime("%d/%m/%Y"),
             "unit": submission.obligation.submitter_unit.name,
             "link": f"{settings.SITE_URL}{report_link(submission)}",
+            "name": title_of(submission),
         }
 
 
@@ -110,24 +111,30 @@ def _vietnam() -> Any:
     return VIETNAM
 
 
-def send(users: list[Any], kind: str, subject: str, message: str, link: str) -> int:
-    """In-app notice and e-mail to ``users``, both after the caller's transaction commits."""
+def send(
+    users: list[Any], kind: str, subject: str, message: str, link: str, title: str = ""
+) -> int:
+    """In-app notice and e-mail to ``users``, both after the caller's transaction commits,
+    per each user's preferences (``gbvms.cases.services_notify.deliver``); ``title`` (the
+    report's name and period) is shown on the notifications page after the kind."""
+    from gbvms.cases.services_notify import deliver
+
     unique = [u for u in {u.pk: u for u in users}.values() if u.is_active]
     if not unique:
         return 0
-    emails = sorted({u.email for u in unique if u.email})
-    ids = [u.pk for u in unique]
 
-    def deliver() -> None:
-        Notification.objects.bulk_create(
-            [Notification(user_id=pk, kind=kind, link=link[:200]) for pk in ids]
-        )
-        if emails:
-            send_mail(subject=subject, message=message, from_email=None,
-                      recipient_list=emails, fail_silently=True)  # fmt: skip
+    def later() -> None:
+        deliver(unique, kind, link=link, title=title, subject=subject, text=message)
 
-    transaction.on_commit(deliver)
+    transaction.on_commit(later)
     return len(unique)
+
+
+def title_of(submission: Submission) -> str:
+    """The report's name (its requirement, shortened) and period: no section text."""
+    name = " ".join(str(submission.obligation.requirement.text).split())
+    name = name if len(name) <= 120 else name[:119] + "…"
+    return f"{name} — {period_label(submission.period)}"
 
 
 def notify_transition(pk: int, status: str) -> int:
@@ -154,4 +161,4 @@ def notify_transition(pk: int, status: str) -> int:
             )
             % facts
         )
-    return send(users, kind, subject, message, report_link(submission))
+    return send(users, kind, subject, message, report_link(submission), facts["name"])

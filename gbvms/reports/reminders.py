@@ -108,7 +108,7 @@ def _send(pk: int, which: str) -> int:
             message = (
                 _(
                     "Báo cáo %(kind)s, %(period)s, của %(unit)s đã quá hạn %(due)s mà chưa "
-                    "được gửi.\nXem báo cáo: %(link)s"
+                    "được gửi.\nBáo cáo: %(name)s\nXem báo cáo: %(link)s"
                 )
                 % facts
             )
@@ -117,10 +117,10 @@ def _send(pk: int, which: str) -> int:
             message = (
                 _(
                     "Báo cáo %(kind)s, %(period)s, của %(unit)s cần gửi trước %(due)s (trạng "
-                    "thái: %(status)s).\nLập và gửi báo cáo: %(link)s"
+                    "thái: %(status)s).\nBáo cáo: %(name)s\nLập và gửi báo cáo: %(link)s"
                 )
                 % facts
             )
     kind = "report_overdue" if overdue else "report_due"
-    notify.send(users, kind, subject, message, notify.report_link(submission))
+    notify.send(users, kind, subject, message, notify.report_link(submission), facts["name"])
     return 1

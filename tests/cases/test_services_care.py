@@ -71,7 +71,7 @@ class TestRisk:
         case.refresh_from_db()
         assert case.risk_level == "high"
         assert services_care.safety_plan_required(case)
-        notices = Notification.objects.filter(user=personas["supervisor"])
+        notices = Notification.objects.filter(user=personas["supervisor"]).exclude(kind="case_new")
         assert [(n.kind, n.case_code) for n in notices] == [("risk_high", case.code)]
         assert not Notification.objects.filter(user=personas["worker_b"]).exists()
         services_care.safety_plan_save(

@@ -211,7 +211,12 @@ NOTIFICATION_LABELS = {
     "closure_requested": _("Có đề nghị đóng vụ việc chờ duyệt"),
     "closure_approved": _("Đề nghị đóng vụ việc đã được duyệt"),
     "closure_returned": _("Đề nghị đóng vụ việc bị trả lại"),
+    "case_new": _("Có vụ việc mới tại xã của bạn"),
+    "help_request_danger": _("KHẨN: yêu cầu hỗ trợ đang gặp nguy hiểm ngay lúc này"),
+    "followups_due": _("Có việc theo dõi đến hạn hoặc quá hạn"),
 }
+# the label of a kind nobody registered (never the raw code on screen)
+NOTIFICATION_FALLBACK = _("Có việc cần bạn xử lý")
 
 
 class Notification(models.Model):
@@ -225,6 +230,9 @@ class Notification(models.Model):
     link = models.CharField(max_length=200, blank=True)  # a path in the app, no query string
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    urgent = models.BooleanField(default=False)  # shown first and in red (danger now)
+    # a short non-identifying title (a report's name and period), never case content
+    subject = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -235,4 +243,25 @@ class Notification(models.Model):
 
     @property
     def label(self) -> str:
-        return str(NOTIFICATION_LABELS.get(self.kind, self.kind))
+        return str(NOTIFICATION_LABELS.get(self.kind, NOTIFICATION_FALLBACK))
+
+
+class NotificationPreference(models.Model):
+    """Which channels a user wants for one kind of notice. No row: every channel on.
+    In-app cannot be switched off for an urgent notice (``services_notify``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(max_length=40)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
