@@ -193,8 +193,10 @@ def extract_activities(root: Node) -> list[dict[str, Any]]:
         if not solution_parts and body:
             solution_parts = body
         lead_values, also = _split_lead(_values(node, "lead"))
+        lead_confidence = "certain"  # under a "Chủ trì:" label
         if not lead_values and not _values(node, "coordinating"):
             lead_values, also = _prose_lead([(title, node.line), *_values(node, "")])
+            lead_confidence = "inferred"  # read from the activity's sentences
         activities.append({
             "code": node.num or None,
             "group": group,
@@ -206,6 +208,7 @@ def extract_activities(root: Node) -> list[dict[str, Any]]:
             "place": tidy(" ".join(t for t, _ in _values(node, "place"))) or None,
             "budget": squash(" ".join(t for t, _ in _values(node, "budget"))) or None,
             "line": node.line,
+            "confidence": {"lead": lead_confidence} if lead_values else {},
         })  # fmt: skip
     return activities
 

@@ -54,6 +54,7 @@ class Activity(TypedDict):
     place: str | None
     budget: str | None
     line: int
+    confidence: NotRequired[dict[str, Confidence]]  # {"lead": "certain"|"inferred"}
 
 
 class Responsibility(TypedDict):
