@@ -113,3 +113,13 @@ def test_a_text_cut_after_a_sentence_about_a_chairman_is_still_cut():
     )
     assert any("dừng giữa câu" in w for w in plan["warnings"])
     assert any("Nơi nhận" in w for w in plan["warnings"])
+
+
+def test_two_due_dates_chained_after_one_deadline_word():
+    plan = parse_plan(
+        "KẾ HOẠCH\nA giai đoạn 2024-2025\nIII. TỔ CHỨC THỰC HIỆN\nCác sở định kỳ báo cáo 6 "
+        "tháng và năm về Sở Y tế trước ngày 15 tháng 6 và ngày 15 tháng 12 hằng năm.\n"
+    )
+    assert [(r["kind"], r["due"], r["to"]) for r in plan["reporting"]] == [
+        ("semiannual", "06-15", "Sở Y tế"), ("annual", "12-15", "Sở Y tế"),
+    ]  # fmt: skip

@@ -329,16 +329,25 @@ def _requirements_in(sentence: str, line: int) -> list[dict[str, Any]]:
     recipient = RECIPIENT.search(sentence)
     base = {"to": tidy(recipient["to"]) if recipient else None, "text": tidy(sentence),
             "line": line}  # fmt: skip
-    dates = find_dates(sentence)
-    due_dates = [d for d in dates if DUE.search(sentence[max(0, d[3] - 22) : d[3]])]
+    due_dates: list[tuple[int, int, int | None, int, int]] = []
+    for d in find_dates(sentence):
+        chained = bool(due_dates) and CHAINED_DATE.fullmatch(sentence[due_dates[-1][4] : d[3]])
+        if chained or DUE.search(sentence[max(0, d[3] - 22) : d[3]]):
+            due_dates.append(d)  # "trước ngày 15/6 và ngày 15/12": both are due dates
     if not due_dates:
         return [{"kind": k, "due": None, **base} for k in _regimes_without_date(sentence)]
-    out, previous_end = [], 0
+    out: list[dict[str, Any]] = []
+    previous_end = 0
     for day, month, year, start, end in due_dates:
         kind = _kind_before(sentence[previous_end:start], sentence, year)
+        if kind == "other" and out and out[-1]["kind"] == "semiannual" and ANNUAL.search(sentence):
+            kind = "annual"  # "6 tháng và năm … trước ngày 15/6 và ngày 15/12": in that order
         previous_end = end
         out.append({"kind": kind, "due": iso_or_md(day, month, year), **base})
     return out
+
+
+CHAINED_DATE = re.compile(r"\s*(?:,|và|;|,\s*và)\s*(?:ngày\s+)?", re.IGNORECASE)
 
 
 def extract_reporting(lines: list[Line]) -> list[dict[str, Any]]:
