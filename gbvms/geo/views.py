@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gbvms.core.pagination import paginate, query_without_page
-from gbvms.geo.models import Kind, Level
+from gbvms.geo.models import AdminUnit, Kind, Level
 from gbvms.geo.selectors import unit_by_pk, unit_search, units_within_grant
 
 
@@ -85,3 +85,25 @@ def unit_search_json(request: HttpRequest) -> JsonResponse:
         for u in rows[:PICKER_PAGE]
     ]
     return JsonResponse({"items": items, "page": page, "more": len(rows) > PICKER_PAGE})
+
+
+@require_GET
+def unit_names_json(request: HttpRequest) -> JsonResponse:
+    """Every current commune (``level=commune``) or also the provinces (``level=any``), for a
+    picker that filters in the browser (the public site: what is typed never leaves it)."""
+    level = request.GET.get("level", "commune")
+    levels = {"commune": ["commune"], "province": ["province"], "any": ["province", "commune"]}
+    if level not in levels:
+        return JsonResponse({"code": "bad_level", "items": []}, status=400)
+    units = AdminUnit.objects.current().filter(level__in=levels[level]).select_related("parent")
+    items = [
+        {
+            "id": u.pk,
+            "code": u.code,
+            "label": f"{u.name} — {u.parent.name}" if u.parent_id else u.name,
+        }
+        for u in units.order_by("level", "parent__name", "name")
+    ]
+    response = JsonResponse({"items": items})
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

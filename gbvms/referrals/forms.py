@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gbvms.core import phones
 from gbvms.core.forms_util import GuardedForm, GuardedModelForm
 from gbvms.core.phones import PhoneField
+from gbvms.geo.pickers import local_picker_attrs
 from gbvms.indicators import outbox
 from gbvms.referrals.models import (
     HelpKind,
@@ -168,7 +169,9 @@ class DirectoryImportForm(GuardedForm):
 
 class FindHelpForm(GuardedForm):
     commune = forms.CharField(
-        label=_("Mã hoặc tên xã, phường (hoặc tỉnh) nơi bạn ở"), max_length=100
+        label=_("Mã hoặc tên xã, phường (hoặc tỉnh) nơi bạn ở"),
+        max_length=100,
+        widget=forms.TextInput(attrs=local_picker_attrs("any")),
     )
     service = forms.ChoiceField(label=_("Bạn cần gì?"), choices=ServiceCode.choices)
 
@@ -188,7 +191,9 @@ class HelpRequestForm(GuardedForm):
         label=_("Bạn cần gì?"), choices=HelpKind.choices, widget=forms.RadioSelect
     )
     commune = forms.CharField(
-        label=_("Mã xã, phường (xem danh sách bên dưới) hoặc tên"), max_length=100
+        label=_("Mã xã, phường (xem danh sách bên dưới) hoặc tên"),
+        max_length=100,
+        widget=forms.TextInput(attrs=local_picker_attrs("commune")),
     )
     answers = forms.MultipleChoiceField(
         label=_("Điều gì đã xảy ra? (chọn nếu muốn)"),

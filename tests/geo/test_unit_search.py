@@ -50,3 +50,16 @@ def test_bad_input_is_a_clear_error(client: Client):
     assert response.status_code == 400
     assert response.json()["code"] == "bad_level"
     assert client.post(URL, {"q": "kon"}).status_code == 405
+
+
+def test_names_list_every_current_commune_for_filtering_in_the_browser(client: Client):
+    response = client.get("/units/names/", {"level": "commune"})
+    items = response.json()["items"]
+    assert response["Cache-Control"] == "public, max-age=86400"
+    assert len(items) == 3321
+    assert {"code": "23401", "label": "Xã Đăk Tô — Tỉnh Quảng Ngãi"}.items() <= next(
+        i for i in items if i["code"] == "23401"
+    ).items()
+    with_provinces = client.get("/units/names/", {"level": "any"}).json()["items"]
+    assert len(with_provinces) == 3321 + 34
+    assert client.get("/units/names/", {"level": "district"}).status_code == 400

@@ -15,6 +15,7 @@
     var url = field.getAttribute("data-picker");
     var valueKey = field.getAttribute("data-picker-value") || "id";
     var isSelect = field.tagName === "SELECT";
+    var name = field.name || "picker";
     var id = field.id || "picker-" + ++counter;
     var input = field;
     var wrap = document.createElement("div");
@@ -45,6 +46,17 @@
     } else {
       wrap.appendChild(field);
     }
+    // A text field that submits a code: the name moves to a hidden input holding the code of
+    // the choice (or what was typed), so the visible field can show the name.
+    var carrier = null;
+    if (!isSelect && field.getAttribute("data-picker-value")) {
+      carrier = document.createElement("input");
+      carrier.type = "hidden";
+      carrier.name = field.name;
+      carrier.value = field.value;
+      field.removeAttribute("name");
+      wrap.appendChild(carrier);
+    }
     var list = document.createElement("ul");
     list.id = id + "-options";
     list.setAttribute("role", "listbox");
@@ -55,7 +67,7 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("autocomplete", "off");
-    input.setAttribute("data-testid", (field.name || "picker") + "-picker");
+    input.setAttribute("data-testid", name + "-picker");
 
     // A select's choices that are not records (e.g. "+ Tạo cơ quan mới") stay offered below
     // the results, and alone when the field is empty.
@@ -103,6 +115,9 @@
         }
         field.value = value;
         input.value = item.label;
+      } else if (carrier) {
+        carrier.value = String(item[valueKey] || item.label);
+        input.value = item.label;
       } else {
         input.value = String(item[valueKey] || item.label);
       }
@@ -131,11 +146,52 @@
       active = -1;
     }
 
+    var local = field.hasAttribute("data-picker-local");
+    var all = null;
+
+    function fold(text) {
+      return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+    }
+
+    function searchLocal(q) {
+      var needle = fold(q);
+      var found = [];
+      for (var i = 0; i < all.length && found.length < 20; i++) {
+        if (all[i].folded.indexOf(needle) !== -1 || all[i].code === q) {
+          found.push(all[i]);
+        }
+      }
+      render(found);
+    }
+
     function search() {
       var q = input.value.trim();
       var mine = ++serial;
       if (!q) {
         render([]);
+        return;
+      }
+      if (local) {
+        if (all) {
+          searchLocal(q);
+          return;
+        }
+        fetch(url, { credentials: "omit", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            return response.ok ? response.json() : { items: [] };
+          })
+          .then(function (data) {
+            all = (data.items || []).map(function (item) {
+              item.folded = fold(item.label);
+              return item;
+            });
+            if (mine === serial) {
+              searchLocal(input.value.trim());
+            }
+          })
+          .catch(function () {
+            render([]);
+          });
         return;
       }
       fetch(feedUrl(url, q), { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -157,6 +213,9 @@
       timer = setTimeout(search, 200);
       if (isSelect && !input.value.trim()) {
         field.value = "";
+      }
+      if (carrier) {
+        carrier.value = input.value.trim();
       }
     });
     input.addEventListener("focus", function () {
