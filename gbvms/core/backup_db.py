@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,21 +124,21 @@ def snapshot(using: str, workdir: Path) -> Iterator[IO[bytes]]:
 def _pg_dump(using: str) -> Iterator[IO[bytes]]:
     settings_dict = connections[using].settings_dict
     command = [pg_binary("pg_dump"), "--format=custom", "--compress=6", "--no-password"]
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=pg_environment(settings_dict),
-    )
-    assert process.stdout is not None  # noqa: S101
-    try:
-        yield process.stdout
-    finally:
-        process.stdout.close()
-        stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-        code = process.wait()
-    if code != 0:
-        raise DatabaseBackupError(f"pg_dump failed ({code}): {stderr.strip()[:2000]}")
+    # stderr to a file: a pipe nobody reads while the dump streams could fill and stall it
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
+            command, stdout=subprocess.PIPE, stderr=errors, env=pg_environment(settings_dict)
+        )
+        assert process.stdout is not None  # noqa: S101
+        try:
+            yield process.stdout
+        finally:
+            process.stdout.close()
+            code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            detail = errors.read().decode("utf-8", "replace").strip()[:2000]
+            raise DatabaseBackupError(f"pg_dump failed ({code}): {detail}")
 
 
 def restore(using: str, dump: Path, *, replace: bool) -> None:
