@@ -18,6 +18,7 @@ from gbvms.api import (
     indicators,
     indicators_dhis2,
     me,
+    notifications,
     programme,
     programme_delivery,
     referrals,
@@ -36,6 +37,7 @@ api = NinjaAPI(
 )
 api.add_router("/geo", geo.router)
 api.add_router("", me.router)
+api.add_router("", notifications.router)
 api.add_router("", cases.router)
 api.add_router("", care.router)
 api.add_router("", case_notes.router)

@@ -29,8 +29,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Case as Rank
+from django.db.models import IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -129,11 +131,8 @@ def deliver(
 def _send(subject: str, text: str, emails: list[str], phones: list[str]) -> None:
     from gbvms.referrals.notify import sms_backend
 
-    if emails:
-        send_mail(
-            subject=subject, message=text, from_email=None, recipient_list=emails,
-            fail_silently=True,
-        )  # fmt: skip
+    if emails:  # one message each: staff addresses are not shown to one another
+        send_mass_mail([(subject, text, None, [e]) for e in emails], fail_silently=True)
     if not phones:
         return
     backend = sms_backend()
@@ -147,10 +146,14 @@ def _send(subject: str, text: str, emails: list[str], phones: list[str]) -> None
 # ------------------------------------------------------------------------------ recipients
 
 
-def _covering(unit_path: str, roles: tuple[str, ...], *, need_scope: bool) -> list[Any]:
+def _covering(
+    unit_path: str, roles: tuple[str, ...], *, need_scope: bool, agency_id: int | None = None
+) -> list[Any]:
     rows = Membership.objects.filter(
         role__in=roles, is_active=True, agency__is_active=True, user__is_active=True
     ).select_related("scope_unit", "user")
+    if agency_id is not None:
+        rows = rows.filter(agency_id=agency_id)
     found = {}
     for m in rows:
         if m.scope_unit_id is None and need_scope:
@@ -161,9 +164,10 @@ def _covering(unit_path: str, roles: tuple[str, ...], *, need_scope: bool) -> li
     return list(found.values())
 
 
-def commune_staff(unit_path: str) -> list[Any]:
-    """The case workers whose scope covers the commune, and the supervisors covering it."""
-    workers = _covering(unit_path, ("case_worker",), need_scope=True)
+def commune_staff(unit_path: str, agency_id: int | None = None) -> list[Any]:
+    """The case workers whose scope covers the commune (of ``agency_id`` when given), and
+    the supervisors covering it."""
+    workers = _covering(unit_path, ("case_worker",), need_scope=True, agency_id=agency_id)
     return workers + _covering(unit_path, ("case_supervisor",), need_scope=False)
 
 
@@ -174,9 +178,12 @@ def supervisors_of(unit_path: str) -> list[Any]:
 # -------------------------------------------------------------------------------- triggers
 
 
-def case_new(case: Case, *, actor: Any) -> int:
-    """A case arrived in a commune (opened there or transferred in)."""
-    users = [u for u in commune_staff(case.unit.path) if u.pk != getattr(actor, "pk", None)]
+def case_new(case: Case, *, actor: Any, transferred: bool = False) -> int:
+    """A case arrived in a commune: opened there (by anyone: its workers are told), or
+    transferred in (the receiving agency's workers are told)."""
+    agency_id = case.owning_agency_id if transferred else None
+    staff = commune_staff(case.unit.path, agency_id)
+    users = [u for u in staff if u.pk != getattr(actor, "pk", None)]
     link = reverse("cases:detail", args=[case.code])
     return deliver(
         users, "case_new", case_code=case.code, link=link, urgent=bool(case.immediate_danger)
@@ -229,3 +236,37 @@ def followups_digest(today: datetime.date | None = None) -> int:
         with transaction.atomic():
             sent += deliver([user], "followups_due", link=reverse("cases:overdue"), title=title)
     return sent
+
+
+# ----------------------------------------------------------------------------------- reads
+
+
+def notifications_for(user: Any, *, unread: bool = False) -> Any:
+    """The user's notices, unread urgent ones first, then newest first (page and API)."""
+    rows = Notification.objects.filter(user=user)
+    if unread:
+        rows = rows.filter(read_at__isnull=True)
+    first = Rank(
+        When(urgent=True, read_at__isnull=True, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return rows.annotate(rank=first).order_by("rank", "-created_at", "-id")
+
+
+def tunable_kinds() -> list[tuple[str, str]]:
+    """(kind, label) of every kind a user can tune, sorted by label."""
+    import gbvms.reports.notify  # noqa: F401  (registers the report kinds' labels)
+
+    return sorted(((k, str(v)) for k, v in NOTIFICATION_LABELS.items()), key=lambda kv: kv[1])
+
+
+def target_of(notification: Notification) -> str:
+    """Where a notice leads: its link, else the transfers inbox or the case, else home."""
+    if notification.link.startswith("/"):
+        return notification.link
+    if notification.kind == "transfer_requested":
+        return reverse("cases:transfers")
+    if notification.case_code:
+        return reverse("cases:detail", args=[notification.case_code])
+    return reverse("core:home")

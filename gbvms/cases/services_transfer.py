@@ -137,7 +137,7 @@ def transfer_decide(
     notify([transfer.requested_by], f"transfer_{status}", case)
     if accept:  # the case arrives in the receiving commune
         arrived = Case.objects.unscoped().select_related("unit").get(pk=case.pk)
-        services_notify.case_new(arrived, actor=actor)
+        services_notify.case_new(arrived, actor=actor, transferred=True)
     log_case(
         f"cases.transfer.{status}",
         actor=actor,

@@ -41,6 +41,11 @@ urlpatterns = [
     path("notifications/", views_notifications.notifications, name="notifications"),
     path("notifications/read/", views_notifications.notifications_read, name="notifications_read"),
     path(
+        "notifications/preferences/",
+        views_notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
         "notifications/<int:pk>/open/",
         views_notifications.notification_open,
         name="notification_open",

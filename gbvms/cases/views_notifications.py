@@ -2,34 +2,55 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gbvms.cases import services_notify
 from gbvms.cases.models import Notification
 from gbvms.core.pagination import paginate
 
-
-def target(notification: Notification) -> str:
-    if notification.link.startswith("/"):
-        return notification.link
-    if notification.kind == "transfer_requested":
-        return reverse("cases:transfers")
-    if notification.case_code:
-        return reverse("cases:detail", args=[notification.case_code])
-    return reverse("core:home")
+target = services_notify.target_of  # where a notice leads
 
 
 @login_required
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, Notification.objects.filter(user=request.user))
+    page = paginate(request, services_notify.notifications_for(request.user))
     for item in page:
         item.target = target(item)
     return render(request, "cases/notifications.html", {"page": page, "query": ""})
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Which channels the user wants per kind; in-app stays on for urgent kinds."""
+    kinds = services_notify.tunable_kinds()
+    if request.method == "POST":
+        choices = {
+            kind: {ch: request.POST.get(f"{kind}:{ch}") == "1" for ch in ("in_app", "email", "sms")}
+            for kind, _label in kinds
+        }
+        services_notify.preferences_set(actor=request.user, choices=choices)
+        messages.success(request, _("Đã lưu cách nhận thông báo."))
+        return redirect("cases:notification_preferences")
+    prefs = services_notify.preferences_of(request.user)
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "urgent": kind in services_notify.URGENT_KINDS,
+            "in_app": prefs[kind].in_app if kind in prefs else True,
+            "email": prefs[kind].email if kind in prefs else True,
+            "sms": prefs[kind].sms if kind in prefs else True,
+        }
+        for kind, label in kinds
+    ]
+    return render(request, "cases/notification_preferences.html", {"rows": rows})
 
 
 @login_required

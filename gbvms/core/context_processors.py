@@ -14,13 +14,18 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
     def can(permission: str) -> bool:
         return scoping.has_permission(user, permission)
 
-    unread = 0
+    unread = urgent = 0
     if user is not None and user.is_authenticated:
         from gbvms.cases.models import Notification
 
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        urgent = (
+            unread
+            and Notification.objects.filter(user=user, read_at__isnull=True, urgent=True).count()
+        )
     return {
         "unread_notifications": unread,
+        "unread_urgent": urgent,  # the header badge turns red
         "DEBUG_BANNER": settings.DEBUG,
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "can_manage_orgs": can("orgs.manage"),
