@@ -303,7 +303,9 @@ def _escalate(pk: int, now: datetime.datetime) -> int:
     referral = (
         Referral.objects.unscoped().select_related("case", "case__unit", "provider").get(pk=pk)
     )
-    people = services_care.case_supervisors(referral.case) + managers(referral.provider)
+    # the sender too: it is their referral that nobody answered (issue 13)
+    people = [referral.sent_by, *services_care.case_supervisors(referral.case)]
+    people += managers(referral.provider)
     notify(people, "referral_overdue", referral.case.code, _link(referral))
     return 1
 

@@ -261,7 +261,7 @@ class TestReferrals:
                 "user__username", flat=True
             )
         )
-        assert told == {"supervisor", "centre_manager"}
+        assert told == {"worker_a", "supervisor", "centre_manager"}  # the sender too
         assert services.escalate_overdue(later) == 0
         # messages carry the code and a link, never the survivor's name
         assert all("Đinh Thị Hoa" not in m.body and case.code in m.body for m in mail.outbox)
