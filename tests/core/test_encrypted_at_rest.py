@@ -76,6 +76,7 @@ CODE_FIELDS = {
     "cases.notification.kind": "notification kind code",
     "cases.notification.case_code": "case code",
     "cases.notification.link": "path in the app, no query string",
+    "cases.notification.subject": "generated title (report name and period, counts)",
     "referrals.helprequest.tracking_code": "random tracking code (looked up)",
     "referrals.helprequest.pin_hash": "password hash of the PIN",
     "referrals.referral.access_end_reason": "code from referrals.access END_REASONS",
