@@ -44,10 +44,14 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 
 // List filters fold away on a phone: every form.filters not already inside a <details> is
-// wrapped in one ("Bộ lọc"), open when a filter is set. Desktop keeps it open.
+// wrapped in one ("Bộ lọc"), open when a filter is set in the address. Desktop keeps it open.
 document.addEventListener("DOMContentLoaded", function () {
   var label = document.body.getAttribute("data-filters-label") || "Filters";
   var narrow = window.matchMedia("(max-width: 767px)");
+  // a filter is set when the address carries a parameter other than the page number
+  var active = Array.from(new URLSearchParams(window.location.search).entries()).some(function (kv) {
+    return kv[0] !== "page" && kv[1] !== "";
+  });
   document.querySelectorAll("form.filters").forEach(function (form) {
     if (form.closest("details")) {
       return;
@@ -59,9 +63,6 @@ document.addEventListener("DOMContentLoaded", function () {
     details.appendChild(summary);
     form.parentNode.insertBefore(details, form);
     details.appendChild(form);
-    var active = Array.prototype.some.call(form.elements, function (el) {
-      return (el.tagName === "SELECT" || (el.type !== "hidden" && el.type !== "submit" && el.type !== "checkbox")) && el.value && el.name !== "page";
-    });
     details.open = !narrow.matches || active;
   });
 });
