@@ -16,13 +16,14 @@ def gbvms(request: HttpRequest) -> dict[str, Any]:
 
     unread = urgent = 0
     if user is not None and user.is_authenticated:
+        from django.db.models import Count, Q
+
         from gbvms.cases.models import Notification
 
-        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        urgent = (
-            unread
-            and Notification.objects.filter(user=user, read_at__isnull=True, urgent=True).count()
-        )
+        counts = Notification.objects.filter(user=user, read_at__isnull=True).aggregate(
+            unread=Count("id"), urgent=Count("id", filter=Q(urgent=True))
+        )  # one query for the badge and its colour
+        unread, urgent = counts["unread"], counts["urgent"]
     return {
         "unread_notifications": unread,
         "unread_urgent": urgent,  # the header badge turns red
