@@ -101,7 +101,8 @@ def deliver(
     ``subject``/``text`` (the e-mail and SMS wording) must carry no identity."""
     unique = [u for u in {u.pk: u for u in users if u is not None}.values() if u.is_active]
     label = label_of(kind)
-    head = f"[GBVMS] {'KHẨN — ' if urgent else ''}{label}"
+    flag = "KHẨN — " if urgent and not label.startswith("KHẨN") else ""
+    head = f"[GBVMS] {flag}{label}"
     subject = subject or f"{head}: {case_code or title}".rstrip(": ")
     text = text or f"{subject} {settings.SITE_URL}{link}"
     rows, emails, phones = [], [], []
