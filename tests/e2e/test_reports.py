@@ -59,6 +59,8 @@ def test_sent_returned_corrected_and_accepted(server, browser, manage, tmp_path,
     reporter, page, errors = _context(browser, width)
     sign_in(page, server, "reporter1")
     page.wait_for_load_state()
+    if page.get_by_test_id("menu-toggle").is_visible():  # on a phone the menu is folded
+        page.get_by_test_id("menu-toggle").click()
     page.get_by_test_id("nav-reports").first.click()
     page.wait_for_url(f"{server}/reports/**")
     assert page.get_by_role("heading", level=1).inner_text() == "Báo cáo"

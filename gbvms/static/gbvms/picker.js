@@ -22,27 +22,15 @@
     wrap.className = "picker";
     field.parentNode.insertBefore(wrap, field);
     if (isSelect) {
+      // the select stays (labelled, keyboard-usable, validated on the server); a search box
+      // above it narrows the choice and sets it
       input = document.createElement("input");
-      input.type = "text";
+      input.type = "search";
       input.id = id + "-search";
-      input.required = field.required;
-      field.required = false;
-      field.hidden = true;
-      field.tabIndex = -1;
-      var chosen = field.options[field.selectedIndex];
-      input.value = chosen && chosen.value ? chosen.text : "";
-      var label = document.querySelector('label[for="' + field.id + '"]');
-      if (label) {
-        label.htmlFor = input.id;
-      }
-      if (field.getAttribute("aria-describedby")) {
-        input.setAttribute("aria-describedby", field.getAttribute("aria-describedby"));
-      }
-      if (field.getAttribute("aria-invalid")) {
-        input.setAttribute("aria-invalid", field.getAttribute("aria-invalid"));
-      }
+      input.className = "picker-search";
+      input.setAttribute("aria-label", document.body.getAttribute("data-picker-label") || "Search");
+      input.setAttribute("placeholder", document.body.getAttribute("data-picker-label") || "");
       wrap.appendChild(input);
-      wrap.appendChild(field);
     } else {
       wrap.appendChild(field);
     }
@@ -211,9 +199,6 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(search, 200);
-      if (isSelect && !input.value.trim()) {
-        field.value = "";
-      }
       if (carrier) {
         carrier.value = input.value.trim();
       }
@@ -238,13 +223,7 @@
         close();
       }
     });
-    input.addEventListener("blur", function () {
-      close();
-      if (isSelect) {
-        var current = field.options[field.selectedIndex];
-        input.value = current && current.value ? current.text : "";
-      }
-    });
+    input.addEventListener("blur", close);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
