@@ -432,6 +432,46 @@ ROUTES: list[Route] = [
     *[R("post", f"/api/v1/reports/999999/{verb}", set(), data={"reason": "x"})
       for verb in ("submit", "return", "accept", "approve", "reopen", "prefill", "missing")],
     *[R("get", f"/api/v1/reports/999999/{kind}", set()) for kind in ("docx", "xlsx")],
+    # issue 13: the case file (notes, narrative, survivor details)
+    R("get", PAGE + "notes/", CASE_TEAM, ok=200),
+    R("post", PAGE + "notes/add/", CASE_TEAM, data={"text": "Ghi chú"}),
+    R("post", PAGE + "notes/add/", CASE_TEAM, data={"text": ""}, ok=400),
+    *[R(m, PAGE + "notes/999999/edit/", set(), data={"text": "x"}) for m in ("get", "post")],
+    R("get", PAGE + "narrative/", CASE_TEAM, ok=200),
+    R("post", PAGE + "narrative/", CASE_TEAM,
+      data=lambda w: {"narrative": "Lời kể", "case_version": w["version"]}),
+    R("get", PAGE + "survivor/", CASE_TEAM, ok=200),
+    R("post", PAGE + "survivor/", CASE_TEAM,
+      data=lambda w: {"sex": "female", "case_version": w["version"]}),
+    R("post", PAGE + "survivor/", CASE_TEAM, data={"birth_year": "abc"}, ok=400),
+    R("get", "/api/v1/cases/{case}/notes", CASE_TEAM, ok=200),
+    R("post", "/api/v1/cases/{case}/notes", CASE_TEAM, json=True, ok=201, data={"text": "Ghi chú"}),
+    R("patch", "/api/v1/cases/{case}/notes/999999", set(), json=True, data={"text": "x"}),
+    R("patch", "/api/v1/cases/{case}/survivor", CASE_TEAM, json=True, ok=200,
+      data={"address": "Tổ 1"}),
+    R("put", "/api/v1/cases/{case}/narrative", CASE_TEAM, json=True, ok=200,
+      data={"narrative": "Lời kể"}),
+    # issue 13: notifications, assignment, closure requests, pickers
+    R("get", "/cases/notifications/preferences/", SIGNED_IN, ok=200),
+    R("post", "/cases/notifications/preferences/", SIGNED_IN),
+    R("get", "/api/v1/notifications?unread=1", SIGNED_IN, ok=200),
+    R("get", "/cases/caseload/", {"supervisor"}, ok=200, no=403),
+    R("get", PAGE + "assign/", {"supervisor"}, ok=200, no={"worker_a": 403}),
+    R("post", PAGE + "assign/", {"supervisor"}, ok=400, no={"worker_a": 403},
+      data={"username": "nobody"}),
+    R("post", "/api/v1/cases/{case}/assign", {"supervisor"}, json=True, ok=400,
+      no={"worker_a": 403}, data={"username": "nobody"}),
+    *[R("post", f"/cases/closures/999999/{verb}/", set(), data={"note": "x"})
+      for verb in ("approve", "return")],
+    *[R("post", f"/api/v1/closure-requests/999999/{verb}", set(), json=True, data={"note": "x"})
+      for verb in ("approve", "return")],
+    R("post", PAGE + "pick-up/", {"worker_a"}),
+    R("post", "/api/v1/cases/{case}/pick-up", {"worker_a"}, json=True, ok=200),
+    # the world's case is not classified: the request is refused (400) by the closure checks
+    R("post", "/api/v1/cases/{case}/closure-request", CASE_TEAM, json=True, ok=400,
+      data={"reason": "survivor_request"}),
+    R("get", "/units/search/?scope=cases.intake&q=a", SIGNED_IN, ok=200, anon=401),
+    R("get", "/manage/agencies/search/?q=a", {"admin", "officer"}, ok=200, no=403),
 ]  # fmt: skip
 
 
@@ -589,8 +629,9 @@ def _call(client: Client, route: Route, ids: dict[str, Any]) -> Any:
     data = {k: (v.format(**ids) if isinstance(v, str) else v) for k, v in data.items()}
     if route.method == "get":
         return client.get(url)
-    if route.method == "patch":
-        return client.patch(url, data, content_type="application/json")
+    if route.method in ("patch", "put"):
+        send = client.patch if route.method == "patch" else client.put
+        return send(url, data, content_type="application/json")
     # an edit carries the case version it was read at (the page's hidden field, or If-Match)
     if route.json or route.api:
         return client.post(
@@ -660,6 +701,9 @@ NOT_PRIVILEGED = {
     "api/v1/openapi.json": "the API's description",
     "api/v1/docs": "the API's description",
     "api/v1/": "the API's index",
+    "metrics": "Prometheus scrape, opened by GBVMS_METRICS_TOKEN or GBVMS_METRICS_ALLOWED_IPS, "
+    "never by a session (tests/core/test_metrics.py)",
+    "units/names/": "the names of the current units (public reference data)",
 }
 SAMPLE_IDS = {
     "case": "51-2026-000001",

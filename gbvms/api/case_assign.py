@@ -86,9 +86,7 @@ def case_assign(request: HttpRequest, code: str, payload: AssignIn) -> Status:
     """The other workers' assignments end; the new worker is notified. A worker who may see
     the case gets 403; anyone who may not, 404; a user who is not a case worker of the
     case's agency over its commune, 400 ``not_case_worker``."""
-    case = selectors.case_get_for_user(
-        user=request.user, code=code[:20], request=request, action="cases.case.opened"
-    )
+    case = selectors.case_get_for_supervisor(user=request.user, code=code[:20], request=request)
     try:
         services_assign.case_assign(
             actor=request.user, case=case, username=payload.username, request=request

@@ -120,6 +120,19 @@ def case_get_for_user(
     return case
 
 
+def case_get_for_supervisor(*, user: Any, code: str, request: HttpRequest | None = None) -> Case:
+    """A case the user supervises, opened for a supervisor's action (assigning it). Someone
+    who may not see it gets 404; someone who sees it but does not supervise its commune, 403 —
+    and the refusal undoes the 'opened' log row, so a refused request writes nothing."""
+    from django.core.exceptions import PermissionDenied
+
+    with transaction.atomic():
+        case = case_get_for_user(user=user, code=code, request=request, action="cases.case.opened")
+        if not scoping.has_permission(user, "cases.supervise", case.unit.path):
+            raise PermissionDenied
+    return case
+
+
 def case_item_get_for_user(
     *, user: Any, code: str, model: type[models.Model], item_id: int | None, request: HttpRequest
 ) -> tuple[Case, Any]:

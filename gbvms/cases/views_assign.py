@@ -40,11 +40,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, code: str) -> HttpResponse:
     """Assign or reassign the case to a case worker of its agency (supervisors)."""
-    case = selectors.case_get_for_user(
-        user=request.user, code=code, request=request, action="cases.case.opened"
-    )
-    if not scoping.has_permission(request.user, "cases.supervise", case.unit.path):
-        raise PermissionDenied
+    case = selectors.case_get_for_supervisor(user=request.user, code=code, request=request)
     workers = services_assign.assignable_workers(case)
     form = AssignForm(request.POST or None, workers=workers)
     if request.method == "POST":

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from gbvms.cases import services_notes, services_survivor
 from gbvms.cases.classification import CONTEXTS
 from gbvms.cases.models import ContextFlag
 
@@ -53,6 +54,12 @@ ACTION_LABELS: dict[str, Any] = {
     "referrals.referral.access_granted": _("Cơ sở được xem thông tin"),
     "referrals.referral.access_ended": _("Cơ sở hết quyền xem thông tin"),
     "referrals.help_request.converted": _("Mở từ yêu cầu trực tuyến"),
+    "cases.case.assigned": _("Phân công cán bộ phụ trách"),
+    "cases.case.picked_up": _("Cán bộ nhận vụ việc"),
+    "cases.closure.requested": _("Đề nghị đóng vụ việc"),
+    "cases.closure.returned": _("Trả lại đề nghị đóng vụ việc"),
+    **services_notes.ACTION_LABELS,
+    **services_survivor.ACTION_LABELS,
 }
 
 
