@@ -15,6 +15,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice
 from typing import Any
 
@@ -381,9 +382,62 @@ def _suppress(versions: list[IndicatorVersion], provinces: Iterable[str | None],
             suppression.suppress_family(version, prov, year)
 
 
+def _as_stored(cells: Cells, version_ids: set[int]) -> dict[int, dict[tuple, tuple]]:
+    """``cells`` per version as ``store`` would write them (zero breakdowns left out)."""
+    out: dict[int, dict[tuple, tuple]] = defaultdict(dict)
+    for (vid, path, period, disagg), (n, d, value, p90) in cells.rows.items():
+        if vid in version_ids and (disagg == "" or n or d):
+            out[vid][(path, period, disagg)] = (_int(n), _int(d), _float(value), _float(p90))
+    return out
+
+
+def _stored(version_ids: set[int], units: list[str], year: int,
+            level: str) -> tuple[dict[int, dict[tuple, tuple]], set[int]]:  # fmt: skip
+    """The stored cells of ``units`` for ``year`` per version, and the versions with a served
+    cell still "pending" (stored by a cycle whose suppression pass did not run; months stay
+    pending, the suppression leaves them alone)."""
+    out: dict[int, dict[tuple, tuple]] = defaultdict(dict)
+    pending: set[int] = set()
+    served = set(periods.suppression_keys(year))
+    rows = IndicatorValue.objects.filter(
+        version_id__in=sorted(version_ids), level=level, unit_path__in=units,
+        period__in=periods.year_keys(year),
+    ).values_list("version_id", "unit_path", "period", "disagg", "n", "d", "value", "p90",
+                  "hidden_reason")  # fmt: skip
+    for vid, path, period, disagg, n, d, value, p90, reason in rows.iterator(chunk_size=5000):
+        out[vid][(path, period, disagg)] = (n, d, value, p90)
+        if reason == "pending" and period in served:
+            pending.add(vid)
+    return out, pending
+
+
+def changed_versions(cells: Cells, versions: list[IndicatorVersion], units: list[str],
+                     year: int, level: str) -> list[IndicatorVersion]:  # fmt: skip
+    """The versions whose cells of ``units`` and ``year`` differ from the stored ones (or were
+    left pending). The others need no write and no new suppression pattern: the pattern of a
+    family depends only on its cells, and none of them changed."""
+    ids = {v.pk for v in versions}
+    fresh = _as_stored(cells, ids)
+    stored, pending = _stored(ids, units, year, level)
+    return [v for v in versions if v.pk in pending or fresh.get(v.pk, {}) != stored.get(v.pk, {})]
+
+
+def _put(cells: Cells, units: list[str], level: str, *, versions: list[IndicatorVersion],
+         year: int, touched: set[int]) -> int:  # fmt: skip
+    """Store the versions of ``cells`` that changed (adding them to ``touched``)."""
+    changed = changed_versions(cells, versions, units, year, level)
+    touched.update(v.pk for v in changed)
+    if not changed:
+        return 0
+    with transaction.atomic():
+        return store(cells, changed, units, year, level)
+
+
 def recompute(keys: Iterable[tuple[str, int]], versions: list[IndicatorVersion]) -> int:
     """Recompute the leaves in ``keys`` ((commune path, year)), then their provinces and the
-    nation, then the suppression pattern of each touched (province, year)."""
+    nation, then the suppression pattern of each touched (province, year) — for the versions
+    whose cells changed somewhere on the way only (a service record changes a few indicators,
+    not all of them; the suppression is most of a cycle's cost)."""
     from gbvms.indicators.facts import province_of
 
     by_year: dict[int, set[str]] = defaultdict(set)
@@ -394,22 +448,20 @@ def recompute(keys: Iterable[tuple[str, int]], versions: list[IndicatorVersion])
     # Cells are stored hidden and shown by the suppression pass, so no reader of aggregates
     # ever sees a small cell in between.
     for year, leaves in sorted(by_year.items()):
+        touched: set[int] = set()
+        put = partial(_put, versions=versions, year=year, touched=touched)
         for leaf in sorted(leaves):
-            cells = compute(versions, Q(unit_path=leaf), year, leaf)
-            with transaction.atomic():
-                written += store(cells, versions, [leaf], year, "commune")
+            written += put(compute(versions, Q(unit_path=leaf), year, leaf), [leaf], "commune")
         multi = multi_persons(year)
         provinces = sorted({province_of(leaf) for leaf in leaves})
         for prov in provinces:
             cells = ancestor(versions, child_level="commune", child_col="unit_path", parent=prov,
                              scope=Q(prov=prov), year=year, multi=multi)  # fmt: skip
-            with transaction.atomic():
-                written += store(cells, versions, [prov], year, "province")
+            written += put(cells, [prov], "province")
         cells = ancestor(versions, child_level="province", child_col="prov", parent="/",
                          scope=Q(), year=year, multi=multi)  # fmt: skip
-        with transaction.atomic():
-            written += store(cells, versions, ["/"], year, "national")
-        _suppress(versions, provinces, year)
+        written += put(cells, ["/"], "national")
+        _suppress([v for v in versions if v.pk in touched], provinces, year)
     return written
 
 
