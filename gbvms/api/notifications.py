@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from gbvms.api.schema import PageQuery
 from gbvms.cases import services_notify
 
 router = Router(tags=["notifications"])
@@ -29,8 +30,9 @@ class NotificationsOut(Schema):
     items: list[NotificationOut]
 
 
-class NotificationsQuery(Schema):
+class NotificationsQuery(PageQuery):
     unread: bool = False
+    limit: int = Field(LIMIT, ge=1, le=LIMIT)
 
 
 @router.get(
@@ -39,7 +41,8 @@ class NotificationsQuery(Schema):
     summary="The caller's notifications (unread urgent first, then newest; ?unread=1 for unread)",
 )
 def notifications(request: HttpRequest, query: Query[NotificationsQuery]) -> NotificationsOut:
-    rows = services_notify.notifications_for(request.user, unread=query.unread)[:LIMIT]
+    rows = services_notify.notifications_for(request.user, unread=query.unread)
+    rows = rows[query.offset : query.offset + query.limit]
     return NotificationsOut(
         items=[
             NotificationOut(

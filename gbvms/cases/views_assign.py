@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gbvms.cases import queues, selectors, services_assign
 from gbvms.core import scoping
-from gbvms.core.forms_util import submit
+from gbvms.core.forms_util import GuardedForm, submit
 
 
-class AssignForm(forms.Form):
+class AssignForm(GuardedForm):
     username = forms.ChoiceField(label=gettext_lazy("Cán bộ quản lý trường hợp"))
 
     def __init__(self, *args, workers: list, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -119,7 +119,8 @@ def escalation_race(ids: list[int]) -> dict[str, Any]:
         return slow_managers(provider)
 
     first = Referral.objects.unscoped().select_related("case", "provider").get(pk=ids[0])
-    people = services_care.case_supervisors(first.case) + slow_managers(first.provider)
+    people = [first.sent_by, *services_care.case_supervisors(first.case),
+              *slow_managers(first.provider)]  # fmt: skip
     services.managers = managers
     barrier = threading.Barrier(2)
     errors: list[str] = []
