@@ -136,5 +136,6 @@ def _decode(data: bytes) -> str:
         if "\x00" not in text:
             return text
     raise UnreadableDocumentError(
-        _("Không đọc được tệp: hãy dùng DOCX, Markdown hoặc văn bản UTF-8."), code="encoding"
+        _("Không đọc được tệp: hãy dùng DOCX, PDF có lớp chữ, Markdown hoặc văn bản UTF-8."),
+        code="encoding",
     )

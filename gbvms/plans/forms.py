@@ -67,7 +67,10 @@ class UploadForm(GuardedForm):
     file = forms.FileField(
         label=_("Tệp văn bản"),
         required=False,
-        help_text=_("DOCX, Markdown (.md) hoặc văn bản (.txt), tối đa 20 MB."),
+        help_text=_(
+            "DOCX, PDF có lớp chữ (không nhận bản quét), Markdown (.md) hoặc văn bản (.txt), "
+            "tối đa 20 MB."
+        ),
     )
     # no max_length validator: a longer paste is cut in __init__ (the browser's maxlength
     # attribute, set there too, cuts it before sending)
